@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lia-schema"
+
+#include "config.h"
+
+#include "lia-schema.h"
+
+/* Times are Unix milliseconds for bookkeeping (runs, rows) and Unix seconds
+ * for synced instants (session start, attendance timestamp). Synced rows
+ * keep the external id they came from; foreign keys to other synced rows
+ * are external ids too, because sources send them in any order. */
+
+static const char migration_1[] =
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  /* Names this database's items in the keyring, so that two databases
+   * never share or overwrite each other's secrets. */
+  "INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));"
+
+  /* AUTOINCREMENT: an id is never reused, so a removed integration's
+   * history or keyring items can never be taken for a new one's. */
+  "CREATE TABLE integrations ("
+  "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name         TEXT NOT NULL,"
+  "  kind         TEXT NOT NULL,"
+  "  enabled      INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+  "  config       TEXT NOT NULL,"      /* JSON, never a secret */
+  "  needs_signin INTEGER NOT NULL DEFAULT 0 CHECK (needs_signin IN (0, 1)),"
+  "  created_at   INTEGER NOT NULL,"
+  "  updated_at   INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE sync_runs ("
+  "  id             INTEGER PRIMARY KEY,"
+  "  integration_id INTEGER NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,"
+  "  trigger        TEXT NOT NULL CHECK (trigger IN ('manual', 'scheduled', 'cli')),"
+  "  status         TEXT NOT NULL CHECK (status IN ('running', 'success', 'partial', 'error', 'cancelled')),"
+  "  dry_run        INTEGER NOT NULL DEFAULT 0,"
+  "  started_at     INTEGER NOT NULL,"
+  "  finished_at    INTEGER,"
+  "  duration_ms    INTEGER,"
+  "  requests       INTEGER NOT NULL DEFAULT 0,"
+  "  bytes          INTEGER NOT NULL DEFAULT 0,"
+  "  error_total    INTEGER NOT NULL DEFAULT 0," /* errors seen, including those not kept */
+  "  message        TEXT"
+  ");"
+  "CREATE INDEX sync_runs_by_start ON sync_runs (started_at DESC, id DESC);"
+  "CREATE INDEX sync_runs_by_integration ON sync_runs (integration_id, started_at DESC);"
+  "CREATE INDEX sync_runs_by_status ON sync_runs (status, started_at DESC);"
+
+  "CREATE TABLE sync_run_counts ("
+  "  run_id    INTEGER NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,"
+  "  data_type TEXT NOT NULL,"
+  "  processed INTEGER NOT NULL DEFAULT 0,"
+  "  created   INTEGER NOT NULL DEFAULT 0,"
+  "  updated   INTEGER NOT NULL DEFAULT 0,"
+  "  unchanged INTEGER NOT NULL DEFAULT 0,"
+  "  deleted   INTEGER NOT NULL DEFAULT 0,"
+  "  errors    INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (run_id, data_type)"
+  ") WITHOUT ROWID;"
+
+  /* A run's log: per request and per record errors, capped per run. */
+  "CREATE TABLE sync_log ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  run_id      INTEGER NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,"
+  "  at          INTEGER NOT NULL,"
+  "  level       TEXT NOT NULL CHECK (level IN ('info', 'warning', 'error')),"
+  "  code        TEXT,"
+  "  data_type   TEXT,"
+  "  external_id TEXT,"
+  "  message     TEXT NOT NULL"
+  ");"
+  "CREATE INDEX sync_log_by_run ON sync_log (run_id, id);"
+
+  /* Where an incremental sync goes on from, written in the same
+   * transaction as the data it covers. */
+  "CREATE TABLE sync_cursors ("
+  "  integration_id INTEGER NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,"
+  "  data_type      TEXT NOT NULL,"
+  "  cursor         TEXT NOT NULL,"
+  "  updated_at     INTEGER NOT NULL,"
+  "  PRIMARY KEY (integration_id, data_type)"
+  ") WITHOUT ROWID;"
+
+#define SYNCED_COLUMNS \
+  "  id             INTEGER PRIMARY KEY," \
+  "  integration_id INTEGER NOT NULL REFERENCES integrations (id) ON DELETE CASCADE," \
+  "  external_id    TEXT NOT NULL," \
+  "  content_hash   INTEGER NOT NULL DEFAULT 0," \
+  "  seen_run_id    INTEGER," \
+  "  created_at     INTEGER NOT NULL," \
+  "  updated_at     INTEGER NOT NULL,"
+
+  "CREATE TABLE students (" SYNCED_COLUMNS
+  "  name  TEXT,"
+  "  email TEXT,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+  "CREATE INDEX students_by_email ON students (email);"
+
+  "CREATE TABLE faculty (" SYNCED_COLUMNS
+  "  name       TEXT,"
+  "  email      TEXT,"
+  "  department TEXT,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+
+  "CREATE TABLE subjects (" SYNCED_COLUMNS
+  "  code TEXT,"
+  "  name TEXT,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+
+  /* The timetable. sequence grows each time a sync changes the session,
+   * for iCalendar's SEQUENCE. */
+  "CREATE TABLE sessions (" SYNCED_COLUMNS
+  "  title       TEXT,"
+  "  start_at    INTEGER,"
+  "  end_at      INTEGER,"
+  "  location    TEXT,"
+  "  subject_id  TEXT,"
+  "  faculty_id  TEXT,"
+  "  description TEXT,"
+  "  meeting_url TEXT,"
+  "  sequence    INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+  "CREATE INDEX sessions_by_start ON sessions (start_at);"
+  "CREATE INDEX sessions_by_faculty ON sessions (faculty_id, start_at);"
+
+  "CREATE TABLE attendance (" SYNCED_COLUMNS
+  "  student_id TEXT NOT NULL,"
+  "  session_id TEXT NOT NULL,"
+  "  status     TEXT CHECK (status IN ('present', 'absent', 'late', 'excused')),"
+  "  timestamp  INTEGER,"
+  "  method     TEXT,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+  "CREATE INDEX attendance_by_session ON attendance (session_id);"
+  "CREATE INDEX attendance_by_student ON attendance (student_id, timestamp);"
+  "CREATE INDEX attendance_by_time ON attendance (timestamp);"
+
+  "CREATE TABLE marks (" SYNCED_COLUMNS
+  "  student_id TEXT NOT NULL,"
+  "  subject_id TEXT,"
+  "  assessment TEXT,"
+  "  score      REAL,"
+  "  max_score  REAL,"
+  "  date       INTEGER,"
+  "  UNIQUE (integration_id, external_id)"
+  ");"
+  "CREATE INDEX marks_by_student ON marks (student_id);"
+
+  "CREATE TABLE custom_records (" SYNCED_COLUMNS
+  "  data TEXT NOT NULL,"
+  "  UNIQUE (integration_id, external_id)"
+  ");";
+
+#undef SYNCED_COLUMNS
+
+static const char * const migrations[] = {
+  migration_1,
+};
+
+const char * const *
+lia_schema_migrations (guint *n_migrations)
+{
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
+}
