@@ -1061,6 +1061,25 @@ test_timezone (void)
   assert_invalid ("{" REST ", 'timezone': ''}", "timezone: unknown time zone");
 }
 
+/* The database's copy loads even after its caFile was deleted: the file
+ * was checked on import, and a sync says clearly what is wrong now. */
+static void
+test_ca_file_stored (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LiaConfig) config = NULL;
+  const char json[] = "{\"name\": \"ERP\", \"kind\": \"rest\", \"baseUrl\": \"https://erp.test\","
+                      " \"endpoints\": {\"students\": \"/s\"}, \"caFile\": \"/nonexistent/ca.pem\"}";
+
+  g_assert_null (lia_config_parse_data (json, -1, NULL, &error));
+  g_assert_error (error, LIA_CONFIG_ERROR, LIA_CONFIG_ERROR_INVALID);
+  g_clear_error (&error);
+
+  config = lia_config_parse_stored (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->ca_file, ==, "/nonexistent/ca.pem");
+}
+
 static void
 test_ca_file (void)
 {
@@ -1329,6 +1348,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/numbers", test_numbers);
   g_test_add_func ("/config/timezone", test_timezone);
   g_test_add_func ("/config/ca-file", test_ca_file);
+  g_test_add_func ("/config/ca-file-stored", test_ca_file_stored);
   g_test_add_func ("/config/errors/many", test_many_errors);
   g_test_add_func ("/config/errors/hide-secrets", test_errors_hide_secrets);
   g_test_add_func ("/config/secret-fields", test_secret_fields);

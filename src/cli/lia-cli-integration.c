@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,7 +185,7 @@ run_import (LiaCliCommon  *common,
       lia_cli_print_json (root);
     }
   else
-    g_print ("%" G_GINT64_FORMAT "\n", id);
+    g_print ("%" PRId64 "\n", id);
 
   return LIA_EXIT_OK;
 }
@@ -265,7 +266,7 @@ run_list (LiaCliCommon  *common,
       LiaIntegration *integration = g_ptr_array_index (list, i);
       g_autofree char *last = lia_cli_format_time (integration->last_sync);
 
-      g_print ("%-5" G_GINT64_FORMAT " %-30s %-8s %-13s %s%s%s%s\n",
+      g_print ("%-5" PRId64 " %-30s %-8s %-13s %s%s%s%s\n",
                integration->id, integration->name, lia_kind_get (integration->kind)->id,
                integration->status, last,
                integration->last_result ? " (" : "",
@@ -339,7 +340,7 @@ run_show (LiaCliCommon  *common,
       g_autofree char *created = lia_cli_format_time (integration->created_at);
       g_autofree char *config = lia_config_to_string (integration->config, TRUE);
 
-      g_print ("%-11s %" G_GINT64_FORMAT "\n", _("ID:"), integration->id);
+      g_print ("%-11s %" PRId64 "\n", _("ID:"), integration->id);
       g_print ("%-11s %s\n", _("Name:"), integration->name);
       g_print ("%-11s %s\n", _("Kind:"), lia_kind_get (integration->kind)->id);
       g_print ("%-11s %s\n", _("Enabled:"), integration->enabled ? _("yes") : _("no"));
@@ -382,7 +383,7 @@ run_remove (LiaCliCommon  *common,
   if (!lia_integration_store_remove (db, integration->id, &error))
     return lia_cli_fail (error);
 
-  g_print (_("Removed integration %" G_GINT64_FORMAT " (%s) with its data, history and secrets.\n"),
+  g_print (_("Removed integration %" PRId64 " (%s) with its data, history and secrets.\n"),
            integration->id, integration->name);
   return LIA_EXIT_OK;
 }
@@ -413,8 +414,8 @@ set_enabled (LiaCliCommon  *common,
   if (!lia_integration_store_set_enabled (db, integration->id, enabled, &error))
     return lia_cli_fail (error);
 
-  g_print (enabled ? _("Integration %" G_GINT64_FORMAT " (%s) is enabled.\n")
-                   : _("Integration %" G_GINT64_FORMAT " (%s) is disabled.\n"),
+  g_print (enabled ? _("Integration %" PRId64 " (%s) is enabled.\n")
+                   : _("Integration %" PRId64 " (%s) is disabled.\n"),
            integration->id, integration->name);
   return LIA_EXIT_OK;
 }
@@ -476,7 +477,7 @@ run_set_secret (LiaCliCommon  *common,
   if (!lia_integration_store_set_secret (db, integration->id, field, value, &error))
     return lia_cli_fail (error);
 
-  g_print (_("Stored %s for integration %" G_GINT64_FORMAT " in the keyring.\n"), field, integration->id);
+  g_print (_("Stored %s for integration %" PRId64 " in the keyring.\n"), field, integration->id);
   return LIA_EXIT_OK;
 }
 

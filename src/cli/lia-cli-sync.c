@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -47,8 +48,8 @@ print_counts (const LiaSyncRun *run)
 
       if (!(run->types & (1u << type)))
         continue;
-      g_print (_("  %-11s %" G_GINT64_FORMAT " processed: %" G_GINT64_FORMAT " created, %" G_GINT64_FORMAT
-                 " updated, %" G_GINT64_FORMAT " unchanged, %" G_GINT64_FORMAT " deleted, %" G_GINT64_FORMAT
+      g_print (_("  %-11s %" PRId64 " processed: %" PRId64 " created, %" PRId64
+                 " updated, %" PRId64 " unchanged, %" PRId64 " deleted, %" PRId64
                  " errors\n"),
                lia_data_type_to_string (type), c->processed, c->created, c->updated, c->unchanged,
                c->deleted, c->errors);
@@ -62,10 +63,10 @@ print_run (const LiaSyncRun *run,
   g_autofree char *started = lia_cli_format_time (run->started_at);
 
   if (run->id > 0)
-    g_print (_("Run %" G_GINT64_FORMAT " of “%s” (%s): %s"), run->id, run->integration_name, run->trigger, run->status);
+    g_print (_("Run %" PRId64 " of “%s” (%s): %s"), run->id, run->integration_name, run->trigger, run->status);
   else
     g_print (_("Dry run of “%s”: %s"), run->integration_name, run->status);
-  g_print (_(", started %s, %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " requests, %" G_GINT64_FORMAT " bytes\n"),
+  g_print (_(", started %s, %" PRId64 " ms, %" PRId64 " requests, %" PRId64 " bytes\n"),
            started, run->duration_ms, run->requests, run->bytes);
   if (run->message != NULL)
     g_print ("  %s\n", run->message);
@@ -83,7 +84,7 @@ print_run (const LiaSyncRun *run,
       g_print (": %s\n", entry->message);
     }
   if (with_errors && run->error_total > (gint64) run->errors->len)
-    g_print (_("  … and %" G_GINT64_FORMAT " more errors\n"), run->error_total - (gint64) run->errors->len);
+    g_print (_("  … and %" PRId64 " more errors\n"), run->error_total - (gint64) run->errors->len);
 }
 
 /* `sync`: an async run with a main loop, so that Ctrl+C cancels it at a
@@ -113,7 +114,7 @@ on_progress_cb (const LiaSyncProgress *progress,
   SyncCall *call = user_data;
 
   if (call->show_progress)
-    g_printerr ("\r%-11s %" G_GINT64_FORMAT " records, %u pages ",
+    g_printerr ("\r%-11s %" PRId64 " records, %u pages ",
                 lia_data_type_to_string (progress->type), progress->records, progress->pages);
 }
 
@@ -278,9 +279,9 @@ lia_cli_test (LiaCliCommon  *common,
       else
         g_print ("%s: %s", test.code, test.message);
       if (test.http_status)
-        g_print (_(" (HTTP %u, %" G_GINT64_FORMAT " ms)\n"), test.http_status, test.response_ms);
+        g_print (_(" (HTTP %u, %" PRId64 " ms)\n"), test.http_status, test.response_ms);
       else
-        g_print (_(" (%" G_GINT64_FORMAT " ms)\n"), test.response_ms);
+        g_print (_(" (%" PRId64 " ms)\n"), test.response_ms);
       if (test.hint)
         g_print ("%s\n", test.hint);
     }
@@ -353,7 +354,7 @@ run_history_prune (LiaCliCommon  *common,
       !lia_history_prune (db, days > 0 ? lia_now_ms () - (gint64) days * 24 * 3600 * 1000 : 0, keep, &deleted, &error))
     return lia_cli_fail (error);
 
-  g_print (_("Deleted %" G_GINT64_FORMAT " runs.\n"), deleted);
+  g_print (_("Deleted %" PRId64 " runs.\n"), deleted);
   return LIA_EXIT_OK;
 }
 
@@ -414,7 +415,7 @@ run_history_list (LiaCliCommon  *common,
       LiaSyncRun *run = g_ptr_array_index (runs, i);
       g_autofree char *started = lia_cli_format_time (run->started_at);
 
-      g_print ("%-7" G_GINT64_FORMAT " %-19s %-24s %-9s %-10s %8" G_GINT64_FORMAT " ms %6" G_GINT64_FORMAT " errors\n",
+      g_print ("%-7" PRId64 " %-19s %-24s %-9s %-10s %8" PRId64 " ms %6" PRId64 " errors\n",
                run->id, started, run->integration_name, run->trigger, run->status, run->duration_ms,
                run->error_total);
     }

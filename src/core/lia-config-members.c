@@ -597,6 +597,14 @@ parse_ca_file (LiaConfigParser *ctx,
       return;
     }
 
+  /* Checked on the way in; a stored config whose file went away must still
+   * load (its syncs then fail with a TLS error that says why). */
+  if (ctx->stored)
+    {
+      ctx->config->ca_file = g_strdup (value);
+      return;
+    }
+
   certificates = g_tls_certificate_list_new_from_file (value, &error);
   if (certificates == NULL)
     lia_config_check_add (&ctx->check, key, _("cannot read certificates from %s: %s"), value,

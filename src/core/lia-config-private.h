@@ -71,6 +71,7 @@ typedef struct {
   LiaConfigSecrets  *secrets;
   const LiaKindInfo *kind;        /* NULL when "kind" is missing or wrong */
   gboolean           auth_known;  /* config->auth_type is the one in effect */
+  gboolean           stored;      /* read back from the database: no file checks */
 } LiaConfigParser;
 
 void         lia_config_parser_begin     (LiaConfigParser *parser);

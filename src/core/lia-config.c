@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,7 +152,7 @@ lia_config_scalar_to_string (JsonNode *node)
     case G_TYPE_STRING:
       return g_strdup (json_node_get_string (node));
     case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      return g_strdup_printf ("%" PRId64, json_node_get_int (node));
     case G_TYPE_DOUBLE:
       return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
     case G_TYPE_BOOLEAN:
@@ -406,10 +407,11 @@ wipe_secret_members (JsonObject *root)
  * config. Secret members (apiKey, password, oauth.clientSecret) are taken
  * out into @out_secrets, never kept in the config. When rules are broken,
  * the error is LIA_CONFIG_ERROR_INVALID with one "path: rule" line each. */
-LiaConfig *
-lia_config_parse (JsonNode          *root,
-                  LiaConfigSecrets **out_secrets,
-                  GError           **error)
+static LiaConfig *
+parse_root (JsonNode          *root,
+            gboolean           stored,
+            LiaConfigSecrets **out_secrets,
+            GError           **error)
 {
   g_autoptr(LiaConfigSecrets) secrets = NULL;
   g_autoptr(GPtrArray) errors = NULL;
@@ -437,6 +439,7 @@ lia_config_parse (JsonNode          *root,
   parser.root = json_node_get_object (root);
   parser.config = config;
   parser.secrets = secrets;
+  parser.stored = stored;
 
   lia_config_parser_begin (&parser);
   members = json_object_get_members (parser.root);
@@ -532,13 +535,22 @@ set_json_error (GError       **error,
     g_set_error_literal (error, LIA_CONFIG_ERROR, LIA_CONFIG_ERROR_SYNTAX, problem);
 }
 
-/* Parses config text: LIA_CONFIG_ERROR_SYNTAX when it is not JSON (or is
- * empty), else as lia_config_parse(). @length may be -1. */
 LiaConfig *
-lia_config_parse_data (const char        *data,
-                       gssize             length,
-                       LiaConfigSecrets **out_secrets,
-                       GError           **error)
+lia_config_parse (JsonNode          *root,
+                  LiaConfigSecrets **out_secrets,
+                  GError           **error)
+{
+  return parse_root (root, FALSE, out_secrets, error);
+}
+
+/* Parses config text: LIA_CONFIG_ERROR_SYNTAX when it is not JSON (or is
+ * empty), else as parse_root(). @length may be -1. */
+static LiaConfig *
+parse_text (const char        *data,
+            gssize             length,
+            gboolean           stored,
+            LiaConfigSecrets **out_secrets,
+            GError           **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) json_error = NULL;
@@ -574,10 +586,28 @@ lia_config_parse_data (const char        *data,
       return NULL;
     }
 
-  config = lia_config_parse (root, out_secrets, error);
+  config = parse_root (root, stored, out_secrets, error);
   if (JSON_NODE_HOLDS_OBJECT (root))
     wipe_secret_members (json_node_get_object (root));
   return config;
+}
+
+LiaConfig *
+lia_config_parse_data (const char        *data,
+                       gssize             length,
+                       LiaConfigSecrets **out_secrets,
+                       GError           **error)
+{
+  return parse_text (data, length, FALSE, out_secrets, error);
+}
+
+/* A config as the database keeps it: the rules were checked when it was
+ * stored, and what lives outside it (caFile) may have changed since. */
+LiaConfig *
+lia_config_parse_stored (const char  *data,
+                         GError     **error)
+{
+  return parse_text (data, -1, TRUE, NULL, error);
 }
 
 /* ---- the config ------------------------------------------------------- */

@@ -126,6 +126,8 @@ LiaConfig        *lia_config_parse_data        (const char        *data,
                                                 gssize             length,
                                                 LiaConfigSecrets **out_secrets,
                                                 GError           **error);
+LiaConfig        *lia_config_parse_stored      (const char        *data,
+                                                GError           **error);
 LiaConfig        *lia_config_ref               (LiaConfig         *config);
 void              lia_config_unref             (LiaConfig         *config);
 JsonNode         *lia_config_to_json           (LiaConfig         *config);

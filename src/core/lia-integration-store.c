@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "lia-integration-store.h"
@@ -33,7 +34,7 @@ set_not_found (GError **error,
                gint64   id)
 {
   g_set_error (error, LIA_DATABASE_ERROR, LIA_DATABASE_ERROR_NOT_FOUND,
-               _("No integration with id %" G_GINT64_FORMAT), id);
+               _("No integration with id %" PRId64), id);
 }
 
 static const char *
@@ -72,16 +73,16 @@ read_row (sqlite3_stmt  *stmt,
   if (kind == NULL)
     {
       g_set_error (error, LIA_DATABASE_ERROR, LIA_DATABASE_ERROR_CORRUPT,
-                   _("Integration %" G_GINT64_FORMAT " has the unknown kind “%s”; it was written by another version of Liaison"),
+                   _("Integration %" PRId64 " has the unknown kind “%s”; it was written by another version of Liaison"),
                    integration->id, kind_id);
       return NULL;
     }
   integration->kind = kind->kind;
 
-  integration->config = lia_config_parse_data (config_text, -1, NULL, error);
+  integration->config = lia_config_parse_stored (config_text, error);
   if (integration->config == NULL)
     {
-      g_prefix_error (error, _("Integration %" G_GINT64_FORMAT " has a stored configuration this version cannot read: "),
+      g_prefix_error (error, _("Integration %" PRId64 " has a stored configuration this version cannot read: "),
                       integration->id);
       return NULL;
     }
@@ -179,7 +180,7 @@ lia_integration_store_add (LiaDatabase       *db,
       goto fail;
     }
 
-  g_debug ("Added integration %" G_GINT64_FORMAT, id);
+  g_debug ("Added integration %" PRId64, id);
   return id;
 
 fail:

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
@@ -36,7 +37,7 @@ build_attributes (const char *database_id,
 
   g_hash_table_insert (attributes, (char *) "database", g_strdup (database_id));
   g_hash_table_insert (attributes, (char *) "integration",
-                       g_strdup_printf ("%" G_GINT64_FORMAT, integration_id));
+                       g_strdup_printf ("%" PRId64, integration_id));
   if (field != NULL)
     g_hash_table_insert (attributes, (char *) "field", g_strdup (field));
   return attributes;
@@ -86,7 +87,7 @@ lia_secrets_store (const char    *database_id,
   g_return_val_if_fail (value != NULL, FALSE);
 
   attributes = build_attributes (database_id, integration_id, field);
-  label = g_strdup_printf (_("Liaison integration %" G_GINT64_FORMAT ": %s"), integration_id, field);
+  label = g_strdup_printf (_("Liaison integration %" PRId64 ": %s"), integration_id, field);
 
   if (!secret_password_storev_sync (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                                     label, value, cancellable, &local_error))

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -320,7 +321,7 @@ open_csv (LiaFileConnector  *self,
   g_autoptr(GError) local_error = NULL;
 
   close_csv (self);
-  g_debug ("Reading %s for %s from row %" G_GINT64_FORMAT,
+  g_debug ("Reading %s for %s from row %" PRId64,
            name, lia_data_type_to_string (type), skip);
 
   stream = g_file_read (file, self->cancellable, &local_error);

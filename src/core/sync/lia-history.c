@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "lia-data-type.h"
@@ -351,7 +352,7 @@ lia_history_get (LiaDatabase  *db,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, LIA_DATABASE_ERROR, LIA_DATABASE_ERROR_NOT_FOUND,
-                   _("No sync run with id %" G_GINT64_FORMAT), run_id);
+                   _("No sync run with id %" PRId64), run_id);
       return NULL;
     }
   if (rc != SQLITE_ROW)

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -411,7 +412,7 @@ lia_http_send (LiaHttp     *http,
           if (wait_ms > MAX_RETRY_AFTER_SECONDS)
             {
               g_set_error (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_RATE_LIMIT_EXCEEDED,
-                           _("%s asks to wait %" G_GINT64_FORMAT " seconds before the next request: try later"),
+                           _("%s asks to wait %" PRId64 " seconds before the next request: try later"),
                            where, wait_ms);
               return NULL;
             }

@@ -47,6 +47,12 @@ lia_json_path_lookup (const LiaJsonPath *path,
 {
   JsonNode *node = root;
 
+  /* A member whose name has dots ("No.", "e.mail", common in CSV headers)
+   * is found by its whole name first. */
+  if (path->parts[0] != NULL && path->parts[1] != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), path->text))
+    return json_object_get_member (json_node_get_object (root), path->text);
+
   for (guint i = 0; node != NULL && path->parts[i] != NULL; i++)
     {
       const char *part = path->parts[i];

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -81,7 +82,7 @@ scalar_text (JsonNode     *node,
     case G_TYPE_STRING:
       return json_node_get_string (node);
     case G_TYPE_INT64:
-      g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      g_snprintf (buffer, sizeof buffer, "%" PRId64, json_node_get_int (node));
       return g_string_chunk_insert (strings, buffer);
     case G_TYPE_DOUBLE:
       g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node));

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -51,7 +52,7 @@ add_int_param (GString    *url,
 {
   char text[32];
 
-  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
+  g_snprintf (text, sizeof text, "%" PRId64, value);
   lia_url_add_param (url, name, text);
 }
 
@@ -200,7 +201,7 @@ lia_page_state_advance (LiaPageState  *state,
               next = json_node_get_string (node);
             else if (json_node_get_value_type (node) == G_TYPE_INT64)
               {
-                g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, json_node_get_int (node));
+                g_snprintf (buffer, sizeof buffer, "%" PRId64, json_node_get_int (node));
                 next = buffer;
               }
           }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "lia-history.h"
@@ -372,7 +373,7 @@ load_credentials (LiaDatabase  *db,
           if (error == NULL || *error == NULL)
             g_set_error (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_INVALID_CREDENTIALS,
                          _("No API key is stored for this integration: set it with "
-                           "“liaison-cli integration set-secret %" G_GINT64_FORMAT " apiKey”"), id);
+                           "“liaison-cli integration set-secret %" PRId64 " apiKey”"), id);
           return NULL;
         }
       break;
@@ -383,7 +384,7 @@ load_credentials (LiaDatabase  *db,
           if (error == NULL || *error == NULL)
             g_set_error (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_INVALID_CREDENTIALS,
                          _("No password is stored for this integration: set it with "
-                           "“liaison-cli integration set-secret %" G_GINT64_FORMAT " password”"), id);
+                           "“liaison-cli integration set-secret %" PRId64 " password”"), id);
           return NULL;
         }
       break;
@@ -552,7 +553,7 @@ lia_sync_run_blocking (const char            *db_path,
   if (integration == NULL)
     return NULL;
 
-  lock_name = g_strdup_printf ("sync-%" G_GINT64_FORMAT, integration->id);
+  lock_name = g_strdup_printf ("sync-%" PRId64, integration->id);
   lock = lia_lock_try (db_path, lock_name, &busy, error);
   if (lock == NULL)
     {
@@ -613,7 +614,7 @@ lia_sync_run_blocking (const char            *db_path,
   if (!run->dry_run && !lia_history_finish_run (db, run, error))
     return NULL;
 
-  g_debug ("Sync of integration %" G_GINT64_FORMAT ": %s in %" G_GINT64_FORMAT " ms",
+  g_debug ("Sync of integration %" PRId64 ": %s in %" PRId64 " ms",
            run->integration_id, run->status, run->duration_ms);
   return g_steal_pointer (&run);
 }
