@@ -16,6 +16,7 @@ struct _LiaTestServer {
   gpointer        user_data;
   char           *url;
   guint           hits;  /* atomic */
+  GTlsCertificate *certificate;  /* HTTPS when set */
   GMutex          mutex;
   GCond           cond;
   gboolean        ready;
@@ -43,13 +44,16 @@ server_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
 
-  self->server = soup_server_new ("server-header", "liaison-test ", NULL);
+  self->server = soup_server_new ("server-header", "liaison-test ", "tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (self->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY | (self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
   g_assert_nonnull (uris);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://127.0.0.1:%d", self->certificate ? "https" : "http",
+                               g_uri_get_port (uris->data));
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
   g_mutex_lock (&self->mutex);
@@ -68,12 +72,14 @@ server_thread (gpointer data)
   return NULL;
 }
 
-LiaTestServer *
-lia_test_server_new (LiaTestHandler handler,
-                     gpointer       user_data)
+static LiaTestServer *
+server_new (LiaTestHandler   handler,
+            gpointer         user_data,
+            GTlsCertificate *certificate)
 {
   LiaTestServer *self = g_new0 (LiaTestServer, 1);
 
+  self->certificate = certificate;
   self->handler = handler;
   self->user_data = user_data;
   self->context = g_main_context_new ();
@@ -87,6 +93,28 @@ lia_test_server_new (LiaTestHandler handler,
     g_cond_wait (&self->cond, &self->mutex);
   g_mutex_unlock (&self->mutex);
   return self;
+}
+
+LiaTestServer *
+lia_test_server_new (LiaTestHandler handler,
+                     gpointer       user_data)
+{
+  return server_new (handler, user_data, NULL);
+}
+
+/* HTTPS with tests/data/tls/server.pem, signed by tests/data/tls/ca.pem,
+ * which no system trusts. */
+LiaTestServer *
+lia_test_server_new_tls (LiaTestHandler handler,
+                         gpointer       user_data)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "tls", "server.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "tls", "server.key", NULL);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate = g_tls_certificate_new_from_files (cert, key, &error);
+
+  g_assert_no_error (error);
+  return server_new (handler, user_data, certificate);
 }
 
 static gboolean
@@ -107,6 +135,7 @@ lia_test_server_free (LiaTestServer *self)
   g_main_context_unref (self->context);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
+  g_clear_object (&self->certificate);
   g_free (self->url);
   g_free (self);
 }

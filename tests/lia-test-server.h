@@ -17,6 +17,8 @@ typedef void (*LiaTestHandler) (SoupServerMessage *message,
 
 LiaTestServer *lia_test_server_new       (LiaTestHandler  handler,
                                           gpointer        user_data);
+LiaTestServer *lia_test_server_new_tls   (LiaTestHandler  handler,
+                                          gpointer        user_data);
 void           lia_test_server_free      (LiaTestServer  *server);
 const char    *lia_test_server_get_url   (LiaTestServer  *server);
 guint          lia_test_server_get_hits  (LiaTestServer  *server);

@@ -797,6 +797,41 @@ test_bad_pages (Fixture       *f,
   check_bad_page (f, "/faults/html", "login page");
 }
 
+/* TLS: always verified; a caFile adds the school's own authority. */
+static void
+test_tls (void)
+{
+  g_autoptr(LiaTestServer) server = lia_test_server_new_tls (handle, NULL);
+  g_autofree char *db_path = lia_test_db_path ();
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "data", "tls", "ca.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LiaDatabase) db = lia_database_open (db_path, &error);
+  const char *expected[] = { "error", "success" };
+
+  reset_source (25);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *extra = i == 0 ? g_strdup ("") : g_strdup_printf (", \"caFile\": \"%s\"", ca);
+      g_autofree char *json = g_strdup_printf ("{\"name\": \"ERP\", \"kind\": \"rest\", \"baseUrl\": \"%s\", \"maxRetries\": 0,"
+                                               " \"endpoints\": {\"students\": \"/students/all\"}, " STUDENT_MAPPING "%s}",
+                                               lia_test_server_get_url (server), extra);
+      g_autoptr(LiaConfig) config = lia_test_config (json, NULL);
+      gint64 id = lia_integration_store_add (db, config, NULL, &error);
+      LiaSyncOptions options = { .integration_id = id, .trigger = "cli" };
+      g_autoptr(LiaSyncRun) run = NULL;
+
+      g_assert_no_error (error);
+      run = lia_sync_run_blocking (db_path, &options, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (run->status, ==, expected[i]);
+      if (i == 0)
+        {
+          g_assert_cmpstr (first_error (run)->code, ==, "TLS_ERROR");
+          g_assert_nonnull (strstr (first_error (run)->message, "caFile"));
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -832,6 +867,7 @@ main (int    argc,
   ADD ("/sync/faults/connection-refused", test_connection_refused);
   ADD ("/sync/faults/bad-pages", test_bad_pages);
 #undef ADD
+  g_test_add_func ("/sync/tls/ca-file", test_tls);
 
   return g_test_run ();
 }
