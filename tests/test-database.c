@@ -62,7 +62,7 @@ test_fresh (void)
   tables = query_text (db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                            " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)");
   g_assert_cmpstr (tables, ==,
-                   "attendance,custom_records,faculty,integrations,marks,meta,sessions,students,"
+                   "attendance,custom_records,faculty,integrations,marks,meta,oauth_accounts,sessions,students,"
                    "subjects,sync_cursors,sync_log,sync_run_counts,sync_runs");
 
   /* The -wal and -shm files SQLite makes take the database's mode. */

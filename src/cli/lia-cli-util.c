@@ -9,6 +9,7 @@
 
 #include "lia-cli.h"
 #include "lia-config.h"
+#include "lia-oauth.h"
 #include "lia-time.h"
 #include "lia-util.h"
 
@@ -112,6 +113,7 @@ lia_cli_fail (GError *error)
 
   if (error->domain == LIA_CONFIG_ERROR ||
       error->domain == LIA_TIME_ERROR ||
+      g_error_matches (error, LIA_OAUTH_ERROR, LIA_OAUTH_ERROR_CONFIG) ||
       g_error_matches (error, LIA_DATABASE_ERROR, LIA_DATABASE_ERROR_NOT_FOUND))
     status = LIA_EXIT_USAGE;
 

@@ -49,6 +49,10 @@ int           lia_cli_data             (LiaCliCommon   *common,
                                         int             argc,
                                         char          **argv);
 
+int           lia_cli_oauth            (LiaCliCommon   *common,
+                                        int             argc,
+                                        char          **argv);
+
 int           lia_cli_dispatch         (const char     *group,
                                         const LiaCliCommand *commands,
                                         guint           n_commands,

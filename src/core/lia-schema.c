@@ -161,8 +161,28 @@ static const char migration_1[] =
 
 #undef SYNCED_COLUMNS
 
+/* OAuth sign-ins: what may be shown of them. The tokens themselves are in
+ * the keyring only. */
+static const char migration_2[] =
+  "CREATE TABLE oauth_accounts ("
+  "  integration_id INTEGER PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,"
+  "  account        TEXT,"              /* email or name of who signed in */
+  "  scopes         TEXT,"              /* granted, space-separated */
+  "  expires_at     INTEGER,"           /* the access token's, Unix ms */
+  "  signed_in_at   INTEGER NOT NULL,"
+  "  refreshed_at   INTEGER"
+  ");";
+
+/* Exports and reports look people and sessions up by external id alone,
+ * across integrations (--session ID, report attendance STUDENT_ID). */
+static const char migration_3[] =
+  "CREATE INDEX students_by_external_id ON students (external_id);"
+  "CREATE INDEX sessions_by_external_id ON sessions (external_id);";
+
 static const char * const migrations[] = {
   migration_1,
+  migration_2,
+  migration_3,
 };
 
 const char * const *

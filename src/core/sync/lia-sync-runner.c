@@ -10,6 +10,7 @@
 #include "lia-integration-store.h"
 #include "lia-lock.h"
 #include "lia-mapping.h"
+#include "lia-oauth.h"
 #include "lia-secrets.h"
 #include "lia-sync-error.h"
 #include "lia-sync-runner.h"
@@ -197,10 +198,42 @@ fetch_thread (gpointer data)
   return NULL;
 }
 
+/* OAuth: the fetcher asks for a valid access token before each request,
+ * and for a new one after a 401. */
+typedef struct {
+  const char *db_path;
+  gint64      integration_id;
+} TokenSource;
+
+static char *
+get_token_cb (gpointer       user_data,
+              gboolean       force_refresh,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  TokenSource *source = user_data;
+  GError *local_error = NULL;
+  char *token = lia_oauth_get_access_token (source->db_path, source->integration_id, force_refresh,
+                                            cancellable, &local_error);
+
+  if (token != NULL)
+    return token;
+  if (g_error_matches (local_error, LIA_OAUTH_ERROR, LIA_OAUTH_ERROR_NEEDS_SIGNIN))
+    g_set_error_literal (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_NEEDS_SIGNIN, local_error->message);
+  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_INVALID_CREDENTIALS,
+                 _("Cannot get an access token: %s"), local_error->message);
+  g_clear_error (&local_error);
+  return NULL;
+}
+
 /* Writer (the calling thread) */
 
 typedef struct {
   const LiaSyncOptions *options;
+  const char           *db_path;
   LiaDatabase          *db;
   LiaSyncRun           *run;
   LiaSyncProgressFunc   progress;
@@ -422,6 +455,7 @@ sync_types (Run          *r,
   g_autofree char *from_text = r->options->from ? lia_time_to_iso8601 (r->options->from) : NULL;
   TypeState types[LIA_N_DATA_TYPES] = { 0 };
   Fetcher fetcher = { 0 };
+  TokenSource token_source = { r->db_path, r->run->integration_id };
   GThread *thread;
   gulong cancelled_id;
   gboolean done = FALSE;
@@ -432,6 +466,8 @@ sync_types (Run          *r,
   fetcher.cancellable = fetch_cancellable;
   fetcher.http_options.cancellable = fetch_cancellable;
   fetcher.http_options.backoff_ms = r->options->backoff_ms;
+  fetcher.http_options.token_func = get_token_cb;
+  fetcher.http_options.token_data = &token_source;
   g_mutex_init (&fetcher.queue.mutex);
   g_cond_init (&fetcher.queue.cond);
   g_queue_init (&fetcher.queue.items);
@@ -586,6 +622,7 @@ lia_sync_run_blocking (const char            *db_path,
     return NULL;
 
   r.options = options;
+  r.db_path = db_path;
   r.db = db;
   r.run = run;
   r.progress = progress;
@@ -748,7 +785,8 @@ lia_connection_test_blocking (const char         *db_path,
   g_autoptr(LiaConnector) connector = NULL;
   g_autoptr(GError) credentials_error = NULL;
   LiaCredentials *credentials;
-  LiaHttpOptions options = { cancellable, 0, NULL, NULL };
+  TokenSource token_source = { db_path, integration_id };
+  LiaHttpOptions options = { cancellable, 0, get_token_cb, &token_source };
 
   memset (result, 0, sizeof *result);
 
