@@ -15,6 +15,11 @@ PACKAGES=(
   # for the tests: a real keyring in a private D-Bus session, a display
   dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth
 )
+# The OAuth tests run oidc-provider (tests/oauth) with node: keep the
+# machine's own node when it has one, which may be newer than Debian's.
+if ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -31,6 +36,8 @@ install_missing() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+  # From the committed lock file; quick when already there.
+  [ -d tests/oauth/node_modules ] || npm ci --prefix tests/oauth --no-audit --no-fund
 }
 
 build() {
