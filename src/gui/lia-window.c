@@ -19,6 +19,7 @@ struct _LiaWindow
 
   AdwViewStack         *view_stack;
   LiaIntegrationsPage  *integrations_page;
+  AdwToastOverlay      *toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (LiaWindow, lia_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -186,6 +187,7 @@ lia_window_class_init (LiaWindowClass *klass)
                                                "/io/github/liaison/Liaison/ui/lia-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, integrations_page);
+  gtk_widget_class_bind_template_child (widget_class, LiaWindow, toast_overlay);
 
   /* Ctrl+R stays free for syncing every integration. */
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
@@ -223,4 +225,13 @@ lia_window_get_database_path (LiaWindow *self)
   g_return_val_if_fail (LIA_IS_WINDOW (self), NULL);
 
   return self->database_path;
+}
+
+/* Shows a short message over the window; takes @toast. */
+void
+lia_window_add_toast (LiaWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (LIA_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -12,5 +12,7 @@ G_DECLARE_FINAL_TYPE (LiaWindow, lia_window, LIA, WINDOW, AdwApplicationWindow)
 LiaWindow  *lia_window_new               (AdwApplication *application,
                                           const char     *database_path);
 const char *lia_window_get_database_path (LiaWindow      *self);
+void        lia_window_add_toast         (LiaWindow      *self,
+                                          AdwToast       *toast);
 
 G_END_DECLS
