@@ -14,6 +14,7 @@ PACKAGES=(
   desktop-file-utils appstream yelp-tools
   # for the tests: a real keyring in a private D-Bus session, a display
   dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth
+  python3-icalendar  # an independent reader of the .ics exports
 )
 # The OAuth tests run oidc-provider (tests/oauth) with node: keep the
 # machine's own node when it has one, which may be newer than Debian's.

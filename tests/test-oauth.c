@@ -132,7 +132,8 @@ on_url_cb (const char *url,
   Login *login = user_data;
 
   g_mutex_lock (&login->mutex);
-  login->url = g_strdup (url);
+  if (login->url == NULL)
+    login->url = g_strdup (url);
   g_cond_signal (&login->cond);
   g_mutex_unlock (&login->mutex);
 }
@@ -536,8 +537,14 @@ test_cli_login (Fixture       *f,
   callback = lia_test_browser_authorize (url, "grace", LIA_TEST_BROWSER_APPROVE, &error);
   g_assert_no_error (error);
   g_assert_true (lia_test_browser_get (callback, &status, NULL, &error));
-  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    {
+      g_autoptr(GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+      g_autofree char *text = g_data_input_stream_read_upto (err, "", 0, NULL, NULL, NULL);
+      g_error ("liaison-cli oauth login failed: %s", text ? text : "");
+    }
 
   access = secret (f, LIA_SECRET_ACCESS_TOKEN);
   rest = g_data_input_stream_read_upto (out, "", 0, NULL, NULL, NULL);

@@ -53,6 +53,13 @@ int           lia_cli_oauth            (LiaCliCommon   *common,
                                         int             argc,
                                         char          **argv);
 
+int           lia_cli_export           (LiaCliCommon   *common,
+                                        int             argc,
+                                        char          **argv);
+int           lia_cli_report           (LiaCliCommon   *common,
+                                        int             argc,
+                                        char          **argv);
+
 int           lia_cli_dispatch         (const char     *group,
                                         const LiaCliCommand *commands,
                                         guint           n_commands,

@@ -16,6 +16,8 @@ static const LiaCliCommand groups[] = {
   { "sync", "sync ID [--type TYPE]… [--dry-run]", N_("Sync an integration now"), lia_cli_sync },
   { "history", "history [ID] | show RUN | prune", N_("Read or prune the sync history"), lia_cli_history },
   { "data", "data TYPE [--integration ID]", N_("Print synced records"), lia_cli_data },
+  { "export", "export moodle | ics … -o FILE", N_("Export attendance as Moodle CSV, or the timetable as iCalendar"), lia_cli_export },
+  { "report", "report attendance [STUDENT_ID]", N_("Report attendance rates over a period, for HR"), lia_cli_report },
   { "oauth", "oauth login|status|refresh|logout ID", N_("Sign OAuth integrations in and out"), lia_cli_oauth },
 };
 

@@ -179,10 +179,23 @@ static const char migration_3[] =
   "CREATE INDEX students_by_external_id ON students (external_id);"
   "CREATE INDEX sessions_by_external_id ON sessions (external_id);";
 
+/* The History page pages through runs newest first by (started_at, id),
+ * filtered by integration, status or both. Each filter gets an index in
+ * that whole order, so that a page starts right at its key and counting
+ * to a far position reads the index alone (the rowid an index ends with
+ * ascends, which cannot serve "id DESC"). */
+static const char migration_4[] =
+  "DROP INDEX sync_runs_by_integration;"
+  "DROP INDEX sync_runs_by_status;"
+  "CREATE INDEX sync_runs_by_integration ON sync_runs (integration_id, started_at DESC, id DESC);"
+  "CREATE INDEX sync_runs_by_status ON sync_runs (status, started_at DESC, id DESC);"
+  "CREATE INDEX sync_runs_by_integration_status ON sync_runs (integration_id, status, started_at DESC, id DESC);";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 const char * const *

@@ -19,6 +19,7 @@
 #define DEFAULT_TIMEOUT_SECONDS (5 * 60)
 
 typedef struct {
+  GMainContext *context;
   GMainLoop   *loop;
   const char  *state;
   const char  *issuer;
@@ -52,6 +53,12 @@ static void
 finish (Listener *listener,
         GError   *error)
 {
+  /* The first outcome wins; later ones (a cancel racing the redirect) go. */
+  if (listener->done)
+    {
+      g_clear_error (&error);
+      return;
+    }
   listener->error = error;
   listener->done = TRUE;
   g_main_loop_quit (listener->loop);
@@ -130,11 +137,20 @@ timeout_cb (gpointer user_data)
 }
 
 static gboolean
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
+cancelled_idle_cb (gpointer user_data)
 {
   finish (user_data, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The sign-in was cancelled")));
   return G_SOURCE_REMOVE;
+}
+
+/* Runs in the thread that cancels: the listener's own context ends it. */
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  Listener *listener = user_data;
+
+  g_main_context_invoke (listener->context, cancelled_idle_cb, listener);
 }
 
 static char *
@@ -185,12 +201,13 @@ wait_for_code (const LiaOAuthEndpoints    *endpoints,
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSList) uris = NULL;
   g_autoptr(GSource) timeout = NULL;
-  g_autoptr(GSource) cancelled = NULL;
   g_autofree char *url = NULL;
   Listener listener = { 0 };
+  gulong cancelled_id = 0;
 
   g_main_context_push_thread_default (context);
 
+  listener.context = context;
   listener.loop = g_main_loop_new (context, FALSE);
   listener.state = state;
   listener.issuer = endpoints->issuer;
@@ -214,19 +231,13 @@ wait_for_code (const LiaOAuthEndpoints    *endpoints,
                                                                                 : DEFAULT_TIMEOUT_SECONDS);
   g_source_set_callback (timeout, timeout_cb, &listener, NULL);
   g_source_attach (timeout, context);
-  if (cancellable != NULL)
-    {
-      cancelled = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cancelled, G_SOURCE_FUNC (cancelled_cb), &listener, NULL);
-      g_source_attach (cancelled, context);
-    }
+  cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), &listener, NULL);
 
   if (!listener.done)
     g_main_loop_run (listener.loop);
 
   g_source_destroy (timeout);
-  if (cancelled != NULL)
-    g_source_destroy (cancelled);
+  g_cancellable_disconnect (cancellable, cancelled_id);
 
   /* Let the browser have its page before the listener goes. */
   soup_server_disconnect (server);

@@ -94,6 +94,48 @@ scalar_text (JsonNode     *node,
     }
 }
 
+static int
+two_digits (const char *p)
+{
+  return g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) ? (p[0] - '0') * 10 + (p[1] - '0') : -1;
+}
+
+/* The common "YYYY-MM-DDTHH:MM:SSZ" without GDateTime. Anything else, or
+ * anything out of range, is left to lia_time_parse(), which reads it (or
+ * names what is wrong) the same way for this form. */
+static gboolean
+read_utc_timestamp (const char *text,
+                    gint64     *out_unix)
+{
+  static const int days_before_month[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+  int century, year, month, day, hour, minute, second;
+  gint64 y, days;
+
+  if (strlen (text) != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+    return FALSE;
+  century = two_digits (text);
+  year = two_digits (text + 2);
+  month = two_digits (text + 5);
+  day = two_digits (text + 8);
+  hour = two_digits (text + 11);
+  minute = two_digits (text + 14);
+  second = two_digits (text + 17);
+  if (century < 0 || year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59)
+    return FALSE;
+  year += century * 100;
+  if (year < 1 || day > g_date_get_days_in_month (month, year))
+    return FALSE;
+
+  /* Days since 1970-01-01 of the proleptic Gregorian calendar. */
+  y = year - 1;
+  days = y * 365 + y / 4 - y / 100 + y / 400 - 719162;
+  days += days_before_month[month - 1] + (month > 2 && g_date_is_leap_year (year)) + day - 1;
+  *out_unix = days * 86400 + hour * 3600 + minute * 60 + second;
+  return TRUE;
+}
+
 static const char *
 apply_transform (LiaTransform  transform,
                  const char   *text,
@@ -139,6 +181,12 @@ convert (const LiaMappingPlan  *plan,
       break;
 
     case LIA_FIELD_STATUS:
+      /* Most sources, or their status map, give the canonical word. */
+      if (lia_attendance_status_is_valid (text))
+        {
+          value->text = text;
+          break;
+        }
       {
         g_autofree char *lower = g_ascii_strdown (text, -1);
 
@@ -176,6 +224,8 @@ convert (const LiaMappingPlan  *plan,
     case LIA_FIELD_TIMESTAMP:
       if (node != NULL && json_node_get_value_type (node) == G_TYPE_INT64 && field->format == NULL)
         value->instant = json_node_get_int (node);  /* Unix seconds */
+      else if (field->format == NULL && read_utc_timestamp (text, &value->instant))
+        ;
       else
         {
           g_autoptr(GError) local_error = NULL;
@@ -275,8 +325,12 @@ derive_external_id (const LiaMappingPlan *plan,
                     LiaRecord            *record,
                     GStringChunk         *strings)
 {
-  GString *id;
-  const char *result;
+  const char *parts[3];
+  guint n_parts;
+  char buffer[256];
+  g_autofree char *allocated = NULL;
+  char *id = buffer;
+  gsize length = 0, total = 0;
 
   if (plan->type != LIA_DATA_TYPE_ATTENDANCE && plan->type != LIA_DATA_TYPE_MARKS)
     return record->values[0].text;
@@ -284,20 +338,26 @@ derive_external_id (const LiaMappingPlan *plan,
     return record->values[0].text;
 
   /* values[1] and [2]: studentId and sessionId, or studentId and
-   * subjectId; marks add assessment in [3]. */
-  id = g_string_new (record->values[1].text);
-  g_string_append_c (id, '/');
-  if (record->values[2].present)
-    g_string_append (id, record->values[2].text);
-  if (plan->type == LIA_DATA_TYPE_MARKS)
+   * subjectId; marks add assessment in [3]. Joined with "/" on the stack
+   * (ids are short) rather than in a GString a record. */
+  n_parts = plan->type == LIA_DATA_TYPE_MARKS ? 3 : 2;
+  for (guint i = 0; i < n_parts; i++)
     {
-      g_string_append_c (id, '/');
-      if (record->values[3].present)
-        g_string_append (id, record->values[3].text);
+      parts[i] = record->values[i + 1].present ? record->values[i + 1].text : "";
+      total += strlen (parts[i]) + 1;
     }
-  result = g_string_chunk_insert (strings, id->str);
-  g_string_free (id, TRUE);
-  return result;
+  if (total > sizeof buffer)
+    id = allocated = g_malloc (total);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      gsize part_length = strlen (parts[i]);
+
+      if (i > 0)
+        id[length++] = '/';
+      memcpy (id + length, parts[i], part_length);
+      length += part_length;
+    }
+  return g_string_chunk_insert_len (strings, id, (gssize) length);
 }
 
 static LiaFieldMapping *

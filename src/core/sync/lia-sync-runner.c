@@ -21,9 +21,14 @@
 #include <string.h>
 
 /* A run is two threads: a fetcher that requests and parses pages, and the
- * caller's thread, which maps and writes them. Parsing one page overlaps
- * writing the one before; the queue between them holds a few pages so
- * memory stays flat however many records there are. */
+ * caller's thread, which writes them. Parsing one page overlaps writing
+ * the one before; the queue between them holds a few pages so memory
+ * stays flat however many records there are. Mapping goes to whichever
+ * thread has time: the fetcher maps a page while the writer still has
+ * pages to write (a first sync, bound by the database), the writer when
+ * it would otherwise wait (a re-sync, bound by parsing). Parsed pages are
+ * freed by the fetcher either way: freeing a JSON tree from the thread
+ * that did not allocate it contends for the allocator's locks. */
 #define QUEUE_PAGES 4
 
 /* A dry run marks the rows it sees with a run id no real run has. */
@@ -31,15 +36,23 @@
 
 typedef enum {
   ITEM_TYPE_START,  /* plan: how the type's records map */
-  ITEM_PAGE,        /* page */
+  ITEM_PAGE,        /* page; records and strings once mapped */
   ITEM_TYPE_ERROR,  /* error: the type stops here */
   ITEM_DONE,        /* no more items */
 } ItemKind;
+
+/* One record of a page, mapped. */
+typedef struct {
+  LiaRecord  record;
+  GError    *error;  /* it could not be mapped; record.external_id names it if it can */
+} MappedRecord;
 
 typedef struct {
   ItemKind        kind;
   LiaDataType     type;
   LiaPage        *page;
+  GArray         *records;  /* of MappedRecord in page order, NULL until mapped */
+  GStringChunk   *strings;  /* every text the records point to */
   LiaMappingPlan *plan;
   GError         *error;
   gboolean        fatal;  /* the error stops the whole run */
@@ -49,6 +62,7 @@ typedef struct {
   GMutex    mutex;
   GCond     cond;
   GQueue    items;
+  GPtrArray *spent;  /* parsed pages the writer mapped, for the fetcher to free */
   gboolean  closed;  /* the writer stopped: drop what comes */
 } PageQueue;
 
@@ -70,6 +84,10 @@ static void
 item_free (Item *item)
 {
   g_clear_pointer (&item->page, lia_page_free);
+  for (guint i = 0; item->records != NULL && i < item->records->len; i++)
+    g_clear_error (&g_array_index (item->records, MappedRecord, i).error);
+  g_clear_pointer (&item->records, g_array_unref);
+  g_clear_pointer (&item->strings, g_string_chunk_free);
   g_clear_pointer (&item->plan, lia_mapping_plan_free);
   g_clear_error (&item->error);
   g_free (item);
@@ -125,16 +143,98 @@ push_item (Fetcher     *fetcher,
 
   item->kind = kind;
   item->type = type;
-  if (kind == ITEM_PAGE)
-    item->page = data;
-  else if (kind == ITEM_TYPE_START)
+  if (kind == ITEM_TYPE_START)
     item->plan = data;
   else if (kind == ITEM_TYPE_ERROR)
     item->error = data;
   queue_push (&fetcher->queue, item);
 }
 
+/* Copies the texts @record borrows from the parsed page into @strings. */
+static void
+detach_record (LiaRecord    *record,
+               GStringChunk *strings)
+{
+  for (guint i = 0; i < LIA_RECORD_MAX_FIELDS; i++)
+    if (record->values[i].text != NULL)
+      record->values[i].text = g_string_chunk_insert (strings, record->values[i].text);
+  if (record->external_id != NULL)
+    record->external_id = g_string_chunk_insert (strings, record->external_id);
+  if (record->custom_json != NULL)
+    record->custom_json = g_string_chunk_insert (strings, record->custom_json);
+}
+
+/* Maps the page's records, in either thread, and returns its parsed JSON
+ * for the fetcher to free. */
+static JsonNode *
+map_page (const LiaMappingPlan *plan,
+          Item                 *item)
+{
+  LiaPage *page = item->page;
+  guint n = json_array_get_length (page->records);
+
+  item->strings = g_string_chunk_new (64 * 1024);
+  item->records = g_array_sized_new (FALSE, FALSE, sizeof (MappedRecord), n);
+  for (guint i = 0; i < n; i++)
+    {
+      MappedRecord mapped = { 0 };
+
+      lia_mapping_apply (plan, json_array_get_element (page->records, i), item->strings,
+                         &mapped.record, &mapped.error);
+      detach_record (&mapped.record, item->strings);
+      g_array_append_val (item->records, mapped);
+    }
+  page->records = NULL;
+  return g_steal_pointer (&page->root);
+}
+
+/* The writer hands a parsed page it mapped back to the fetcher to free. */
+static void
+give_back (PageQueue *queue,
+           JsonNode  *root)
+{
+  g_mutex_lock (&queue->mutex);
+  g_ptr_array_add (queue->spent, root);
+  g_mutex_unlock (&queue->mutex);
+}
+
 /* Fetcher thread */
+
+static void
+free_spent_pages (PageQueue *queue)
+{
+  g_autoptr(GPtrArray) spent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  GPtrArray *full;
+
+  /* Swapped under the lock, freed outside it. */
+  g_mutex_lock (&queue->mutex);
+  full = queue->spent;
+  queue->spent = g_steal_pointer (&spent);
+  g_mutex_unlock (&queue->mutex);
+  g_ptr_array_unref (full);
+}
+
+static void
+push_page (Fetcher              *fetcher,
+           LiaDataType           type,
+           const LiaMappingPlan *plan,
+           LiaPage              *page)
+{
+  Item *item = g_new0 (Item, 1);
+  gboolean writer_busy;
+
+  item->kind = ITEM_PAGE;
+  item->type = type;
+  item->page = page;
+
+  g_mutex_lock (&fetcher->queue.mutex);
+  writer_busy = fetcher->queue.items.length > 0;
+  g_mutex_unlock (&fetcher->queue.mutex);
+  if (writer_busy)
+    json_node_unref (map_page (plan, item));
+
+  queue_push (&fetcher->queue, item);
+}
 
 /* These reach every data type alike: no point trying the next one. */
 static gboolean
@@ -161,6 +261,7 @@ fetch_thread (gpointer data)
   for (guint type = 0; type < LIA_N_DATA_TYPES && !stop; type++)
     {
       const LiaEndpoint *endpoint;
+      LiaMappingPlan *plan;
       LiaPageState state;
 
       if (!(fetcher->types & (1u << type)))
@@ -169,9 +270,11 @@ fetch_thread (gpointer data)
       if (endpoint == NULL)
         continue;
 
-      push_item (fetcher, ITEM_TYPE_START, type,
-                 lia_mapping_plan_new (type, lia_connector_get_mappings (connector, type),
-                                       fetcher->config->timezone));
+      /* The writer owns the plan and frees it only after this thread
+       * ends: borrowing it here is safe. */
+      plan = lia_mapping_plan_new (type, lia_connector_get_mappings (connector, type),
+                                   fetcher->config->timezone);
+      push_item (fetcher, ITEM_TYPE_START, type, plan);
 
       lia_page_state_init (&state, type, endpoint, fetcher->since[type]);
       while (!state.done)
@@ -179,6 +282,7 @@ fetch_thread (gpointer data)
           GError *error = NULL;
           LiaPage *page = NULL;
 
+          free_spent_pages (&fetcher->queue);
           if (!g_cancellable_set_error_if_cancelled (fetcher->cancellable, &error))
             page = lia_connector_fetch_page (connector, &state, &error);
           if (page == NULL)
@@ -187,7 +291,7 @@ fetch_thread (gpointer data)
               push_item (fetcher, ITEM_TYPE_ERROR, type, error);
               break;
             }
-          push_item (fetcher, ITEM_PAGE, type, page);
+          push_page (fetcher, type, plan, page);
         }
       lia_page_state_clear (&state);
     }
@@ -326,14 +430,14 @@ static void
 write_page (Run            *r,
             LiaSyncWriter  *writer,
             TypeState      *ts,
-            LiaDataType     type,
-            LiaPage        *page,
+            Item           *item,
             const char     *cursor)
 {
-  g_autoptr(GStringChunk) strings = g_string_chunk_new (16 * 1024);
   g_autoptr(GError) error = NULL;
+  LiaDataType type = item->type;
+  LiaPage *page = item->page;
   LiaSyncCounts *counts = &r->run->counts[type];
-  guint n = json_array_get_length (page->records);
+  guint n = item->records->len;
   LiaPageEnd end = { 0 };
 
   if (!lia_sync_writer_begin_page (writer, &error))
@@ -344,22 +448,21 @@ write_page (Run            *r,
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (page->records, i);
-      g_autoptr(GError) record_error = NULL;
-      LiaRecord record;
+      const MappedRecord *mapped = &g_array_index (item->records, MappedRecord, i);
+      const LiaRecord *record = &mapped->record;
 
-      if (!lia_mapping_apply (ts->plan, node, strings, &record, &record_error))
+      if (mapped->error != NULL)
         {
           counts->processed++;
           counts->errors++;
           ts->errors++;
-          add_log_entry (r, lia_sync_error_code_name (record_error), type, record.external_id,
-                         record_error->message, TRUE);
+          add_log_entry (r, lia_sync_error_code_name (mapped->error), type, record->external_id,
+                         mapped->error->message, TRUE);
           continue;
         }
-      if (!in_range (r->options, &record))
+      if (!in_range (r->options, record))
         continue;
-      if (!lia_sync_writer_write (writer, &record, counts, &error))
+      if (!lia_sync_writer_write (writer, record, counts, &error))
         {
           lia_sync_writer_abort_page (writer);
           fail_run (r, error);
@@ -471,6 +574,7 @@ sync_types (Run          *r,
   g_mutex_init (&fetcher.queue.mutex);
   g_cond_init (&fetcher.queue.cond);
   g_queue_init (&fetcher.queue.items);
+  fetcher.queue.spent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
 
   for (guint type = 0; type < LIA_N_DATA_TYPES; type++)
     {
@@ -510,7 +614,11 @@ sync_types (Run          *r,
 
         case ITEM_PAGE:
           if (!r->fatal)
-            write_page (r, writer, ts, item->type, item->page, cursor);
+            {
+              if (item->records == NULL)
+                give_back (&fetcher.queue, map_page (ts->plan, item));
+              write_page (r, writer, ts, item, cursor);
+            }
           if (r->fatal || g_cancellable_is_cancelled (cancellable))
             g_cancellable_cancel (fetch_cancellable);
           break;
@@ -538,6 +646,7 @@ sync_types (Run          *r,
   g_thread_join (thread);
   g_cancellable_disconnect (cancellable, cancelled_id);
   queue_close (&fetcher.queue);
+  g_ptr_array_unref (fetcher.queue.spent);
   g_mutex_clear (&fetcher.queue.mutex);
   g_cond_clear (&fetcher.queue.cond);
 

@@ -7,13 +7,29 @@
 
 #include "lia-sync-writer.h"
 
+/* What the last record of a table turned out to be: the next one is
+ * most likely the same (a first sync creates every row, a re-sync finds
+ * most unchanged), so it is tried with the one statement that settles
+ * that case, and looked up only when the guess was wrong. */
+typedef enum {
+  GUESS_NONE,       /* look up first */
+  GUESS_CREATED,    /* insert first */
+  GUESS_UNCHANGED,  /* touch by key and hash first */
+} Guess;
+
+/* 8 MiB of page cache instead of 2; a checkpoint every 10,000 pages
+ * (about 40 MB of WAL) instead of every 1,000. */
+#define WRITER_PRAGMAS "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 10000"
+
 /* The statements of one data type's table, built from its field list. */
 typedef struct {
   sqlite3_stmt *select;
   sqlite3_stmt *insert;
   sqlite3_stmt *update;
   sqlite3_stmt *touch;
+  sqlite3_stmt *touch_unchanged;
   sqlite3_stmt *delete_unseen;
+  Guess         guess;
 } TableStatements;
 
 struct _LiaSyncWriter {
@@ -47,9 +63,9 @@ prepare (LiaDatabase   *db,
 /* ?1 id or integration, ?2 external id, ?3 hash, ?4 run marker, ?5 now,
  * ?6… the data columns in field order. */
 static gboolean
-prepare_table (LiaSyncWriter  *self,
-               LiaDataType     type,
-               GError        **error)
+build_statements (LiaSyncWriter  *self,
+                  LiaDataType     type,
+                  GError        **error)
 {
   TableStatements *t = &self->tables[type];
   const char *table = lia_data_type_table (type);
@@ -62,11 +78,9 @@ prepare_table (LiaSyncWriter  *self,
   g_autofree char *insert = NULL;
   g_autofree char *update = NULL;
   g_autofree char *touch = NULL;
+  g_autofree char *touch_unchanged = NULL;
   g_autofree char *delete_unseen = NULL;
   guint param = 6;
-
-  if (t->select != NULL)
-    return TRUE;
 
   for (guint i = 1; i < n_fields; i++, param++)
     {
@@ -85,11 +99,16 @@ prepare_table (LiaSyncWriter  *self,
     g_string_append (sets, ", sequence = sequence + 1");
 
   select = g_strdup_printf ("SELECT id, content_hash FROM %s WHERE integration_id = ?1 AND external_id = ?2", table);
+  /* DO NOTHING: inserting first, a row that is already there is told by
+   * sqlite3_changes() rather than by an error. */
   insert = g_strdup_printf ("INSERT INTO %s (integration_id, external_id, content_hash, seen_run_id, created_at,"
-                            " updated_at%s) VALUES (?1, ?2, ?3, ?4, ?5, ?5%s)", table, columns->str, values->str);
+                            " updated_at%s) VALUES (?1, ?2, ?3, ?4, ?5, ?5%s)"
+                            " ON CONFLICT (integration_id, external_id) DO NOTHING", table, columns->str, values->str);
   update = g_strdup_printf ("UPDATE %s SET content_hash = ?3, seen_run_id = ?4, updated_at = ?5%s WHERE id = ?1",
                             table, sets->str);
   touch = g_strdup_printf ("UPDATE %s SET seen_run_id = ?2 WHERE id = ?1", table);
+  touch_unchanged = g_strdup_printf ("UPDATE %s SET seen_run_id = ?4"
+                                     " WHERE integration_id = ?1 AND external_id = ?2 AND content_hash = ?3", table);
   delete_unseen = g_strdup_printf ("DELETE FROM %s WHERE integration_id = ?1"
                                    " AND (seen_run_id IS NULL OR seen_run_id != ?2)", table);
 
@@ -97,7 +116,17 @@ prepare_table (LiaSyncWriter  *self,
          prepare (self->db, insert, &t->insert, error) &&
          prepare (self->db, update, &t->update, error) &&
          prepare (self->db, touch, &t->touch, error) &&
+         prepare (self->db, touch_unchanged, &t->touch_unchanged, error) &&
          prepare (self->db, delete_unseen, &t->delete_unseen, error);
+}
+
+/* Called for every record: builds the statements only the first time. */
+static inline gboolean
+prepare_table (LiaSyncWriter  *self,
+               LiaDataType     type,
+               GError        **error)
+{
+  return self->tables[type].select != NULL || build_statements (self, type, error);
 }
 
 static void
@@ -153,6 +182,13 @@ lia_sync_writer_new (LiaDatabase *db,
 {
   LiaSyncWriter *self = g_new0 (LiaSyncWriter, 1);
 
+  /* For this connection only, which the run owns: a page cache that keeps
+   * the tables' and unique indexes' hot pages from one page of records to
+   * the next, and fewer checkpoints, each of which writes back and syncs
+   * the index pages that every page's transaction rewrote. Hints: a
+   * failure changes nothing but speed. */
+  sqlite3_exec (lia_database_get_handle (db), WRITER_PRAGMAS, NULL, NULL, NULL);
+
   self->db = db;
   self->integration_id = integration_id;
   self->run_marker = run_marker;
@@ -171,6 +207,7 @@ lia_sync_writer_free (LiaSyncWriter *self)
       sqlite3_finalize (self->tables[i].insert);
       sqlite3_finalize (self->tables[i].update);
       sqlite3_finalize (self->tables[i].touch);
+      sqlite3_finalize (self->tables[i].touch_unchanged);
       sqlite3_finalize (self->tables[i].delete_unseen);
     }
   g_free (self);
@@ -183,15 +220,41 @@ lia_sync_writer_begin_page (LiaSyncWriter  *self,
   /* A dry run wraps the whole run in one transaction that it rolls back;
    * a page is a savepoint inside it. Otherwise a page is its own
    * transaction, IMMEDIATE so that it waits for other writers rather than
-   * failing when it upgrades from reading. */
+   * failing when it upgrades from reading; no savepoint then, which would
+   * only copy every page it changes into a sub-journal for nothing. */
   self->own_transaction = sqlite3_get_autocommit (lia_database_get_handle (self->db));
-  if (self->own_transaction && !lia_database_begin (self->db, error))
-    return FALSE;
-  if (lia_database_exec (self->db, "SAVEPOINT page", error))
-    return TRUE;
   if (self->own_transaction)
-    lia_database_rollback (self->db);
-  return FALSE;
+    return lia_database_begin (self->db, error);
+  return lia_database_exec (self->db, "SAVEPOINT page", error);
+}
+
+static gboolean
+insert_record (LiaSyncWriter    *self,
+               TableStatements  *t,
+               const LiaRecord  *record,
+               GError          **error)
+{
+  sqlite3_bind_int64 (t->insert, 1, self->integration_id);
+  sqlite3_bind_text (t->insert, 2, record->external_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (t->insert, 3, (sqlite3_int64) record->hash);
+  sqlite3_bind_int64 (t->insert, 4, self->run_marker);
+  sqlite3_bind_int64 (t->insert, 5, self->now_ms);
+  bind_values (t->insert, record);
+  return step (self, t->insert, error);
+}
+
+/* Marks the row seen if it is there with the same hash. */
+static gboolean
+touch_unchanged (LiaSyncWriter    *self,
+                 TableStatements  *t,
+                 const LiaRecord  *record,
+                 GError          **error)
+{
+  sqlite3_bind_int64 (t->touch_unchanged, 1, self->integration_id);
+  sqlite3_bind_text (t->touch_unchanged, 2, record->external_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (t->touch_unchanged, 3, (sqlite3_int64) record->hash);
+  sqlite3_bind_int64 (t->touch_unchanged, 4, self->run_marker);
+  return step (self, t->touch_unchanged, error);
 }
 
 /* Upserts one record and counts it as created, updated or unchanged. */
@@ -201,12 +264,37 @@ lia_sync_writer_write (LiaSyncWriter    *self,
                        LiaSyncCounts    *counts,
                        GError          **error)
 {
+  sqlite3 *handle = lia_database_get_handle (self->db);
   TableStatements *t;
   int rc;
 
   if (!prepare_table (self, record->type, error))
     return FALSE;
   t = &self->tables[record->type];
+
+  /* The likely case in one statement; a wrong guess changes no row. */
+  if (t->guess == GUESS_CREATED)
+    {
+      if (!insert_record (self, t, record, error))
+        return FALSE;
+      if (sqlite3_changes (handle) == 1)
+        {
+          counts->created++;
+          counts->processed++;
+          return TRUE;
+        }
+    }
+  else if (t->guess == GUESS_UNCHANGED)
+    {
+      if (!touch_unchanged (self, t, record, error))
+        return FALSE;
+      if (sqlite3_changes (handle) == 1)
+        {
+          counts->unchanged++;
+          counts->processed++;
+          return TRUE;
+        }
+    }
 
   sqlite3_bind_int64 (t->select, 1, self->integration_id);
   sqlite3_bind_text (t->select, 2, record->external_id, -1, SQLITE_STATIC);
@@ -215,15 +303,10 @@ lia_sync_writer_write (LiaSyncWriter    *self,
   if (rc == SQLITE_DONE)
     {
       sqlite3_reset (t->select);
-      sqlite3_bind_int64 (t->insert, 1, self->integration_id);
-      sqlite3_bind_text (t->insert, 2, record->external_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (t->insert, 3, (sqlite3_int64) record->hash);
-      sqlite3_bind_int64 (t->insert, 4, self->run_marker);
-      sqlite3_bind_int64 (t->insert, 5, self->now_ms);
-      bind_values (t->insert, record);
-      if (!step (self, t->insert, error))
+      if (!insert_record (self, t, record, error))
         return FALSE;
       counts->created++;
+      t->guess = GUESS_CREATED;
     }
   else if (rc == SQLITE_ROW)
     {
@@ -238,6 +321,7 @@ lia_sync_writer_write (LiaSyncWriter    *self,
           if (!step (self, t->touch, error))
             return FALSE;
           counts->unchanged++;
+          t->guess = GUESS_UNCHANGED;
         }
       else
         {
@@ -249,6 +333,7 @@ lia_sync_writer_write (LiaSyncWriter    *self,
           if (!step (self, t->update, error))
             return FALSE;
           counts->updated++;
+          t->guess = GUESS_NONE;
         }
     }
   else
@@ -302,8 +387,8 @@ lia_sync_writer_end_page (LiaSyncWriter     *self,
         goto fail;
     }
 
-  if (lia_database_exec (self->db, "RELEASE page", error) &&
-      (!self->own_transaction || lia_database_commit (self->db, error)))
+  if (self->own_transaction ? lia_database_commit (self->db, error)
+                            : lia_database_exec (self->db, "RELEASE page", error))
     return TRUE;
 
 fail:
@@ -314,9 +399,10 @@ fail:
 void
 lia_sync_writer_abort_page (LiaSyncWriter *self)
 {
-  sqlite3_exec (lia_database_get_handle (self->db), "ROLLBACK TO page; RELEASE page", NULL, NULL, NULL);
   if (self->own_transaction)
     lia_database_rollback (self->db);
+  else
+    sqlite3_exec (lia_database_get_handle (self->db), "ROLLBACK TO page; RELEASE page", NULL, NULL, NULL);
 }
 
 /* The stored incremental cursor of a data type, or NULL. */
