@@ -20,6 +20,16 @@ chmod 700 "$XDG_RUNTIME_DIR"
 eval "$(printf 'liaison-test' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
 export GNOME_KEYRING_CONTROL="${GNOME_KEYRING_CONTROL:-}"
 
+# Wait until the daemon owns the Secret Service name: a test that asked
+# first would make D-Bus start a second daemon, with a locked keyring.
+tries=0
+while [ $tries -lt 50 ] &&
+      ! dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+          org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
+  sleep 0.1
+  tries=$((tries + 1))
+done
+
 "$@"
 status=$?
 rm -rf "$tmp"

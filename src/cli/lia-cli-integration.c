@@ -61,7 +61,7 @@ load_integration (LiaCliCommon  *common,
 {
   g_autoptr(LiaDatabase) db = NULL;
   GError *error = NULL;
-  LiaIntegration *integration;
+  LiaIntegration *integration = NULL;
   gint64 id;
 
   if (!lia_cli_parse_id_arg (id_text, &id))
