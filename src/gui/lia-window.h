@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "lia-sync-controller.h"
+
 G_BEGIN_DECLS
 
 #define LIA_TYPE_WINDOW (lia_window_get_type ())
@@ -14,5 +16,6 @@ LiaWindow  *lia_window_new               (AdwApplication *application,
 const char *lia_window_get_database_path (LiaWindow      *self);
 void        lia_window_add_toast         (LiaWindow      *self,
                                           AdwToast       *toast);
+LiaSyncController *lia_window_get_sync_controller (LiaWindow *self);
 
 G_END_DECLS

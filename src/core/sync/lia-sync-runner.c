@@ -22,14 +22,15 @@
 
 /* A run is two threads: a fetcher that requests and parses pages, and the
  * caller's thread, which writes them. Parsing one page overlaps writing
- * the one before; the queue between them holds a few pages so memory
- * stays flat however many records there are. Mapping goes to whichever
+ * the one before; the queue between them holds a few pages (enough to
+ * ride out a WAL checkpoint on the writer's side) so memory stays flat
+ * however many records there are. Mapping goes to whichever
  * thread has time: the fetcher maps a page while the writer still has
  * pages to write (a first sync, bound by the database), the writer when
  * it would otherwise wait (a re-sync, bound by parsing). Parsed pages are
  * freed by the fetcher either way: freeing a JSON tree from the thread
  * that did not allocate it contends for the allocator's locks. */
-#define QUEUE_PAGES 4
+#define QUEUE_PAGES 16
 
 /* A dry run marks the rows it sees with a run id no real run has. */
 #define DRY_RUN_MARKER G_MAXINT64
