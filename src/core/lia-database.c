@@ -113,8 +113,18 @@ migrate (LiaDatabase  *db,
   const char * const *migrations = lia_schema_migrations (&n_migrations);
   int version;
 
+  /* Up to date, as almost always: no write lock, so that opening never
+   * waits for a sync that is writing. */
+  if (!read_user_version (db->handle, &version, error))
+    return FALSE;
+  if (version >= target)
+    {
+      db->version = version;
+      return TRUE;
+    }
+
   /* IMMEDIATE: two processes opening a fresh database at once must not both
-   * run the same steps. */
+   * run the same steps; the version is read again under the lock. */
   if (!exec_sql (db->handle, "BEGIN IMMEDIATE", error))
     return FALSE;
 
