@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -212,12 +213,12 @@ lia_gui_text_connection_test (guint       http_status,
   if (code == NULL && http_status != 0)
     /* Translators: a successful connection test; %u is an HTTP status
      * such as 200, and the number after it milliseconds. */
-    return g_strdup_printf (_("Connected (HTTP %u, %" G_GINT64_FORMAT " ms)"), http_status, response_ms);
+    return g_strdup_printf (_("Connected (HTTP %u, %" PRId64 " ms)"), http_status, response_ms);
 
   if (code == NULL)
     /* Translators: a successful test without HTTP, such as a readable
      * folder: what was found, then milliseconds. */
-    return g_strdup_printf (_("%s (%" G_GINT64_FORMAT " ms)"),
+    return g_strdup_printf (_("%s (%" PRId64 " ms)"),
                             message != NULL ? message : _("Connected"), response_ms);
 
   if (hint != NULL && *hint != '\0')

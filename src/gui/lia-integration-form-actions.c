@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "lia-form-rows.h"
@@ -174,16 +175,16 @@ show_test_result (LiaIntegrationForm      *self,
 
   if (ok && test->http_status != 0)
     /* Translators: "HTTP 200 · 35 ms", what a connection test found. */
-    g_string_append_printf (text, _("HTTP %u · %" G_GINT64_FORMAT " ms"), test->http_status, test->response_ms);
+    g_string_append_printf (text, _("HTTP %u · %" PRId64 " ms"), test->http_status, test->response_ms);
   else if (ok)
-    g_string_append_printf (text, _("%s · %" G_GINT64_FORMAT " ms"), test->message, test->response_ms);
+    g_string_append_printf (text, _("%s · %" PRId64 " ms"), test->message, test->response_ms);
   else
     {
       g_string_append (text, test->code != NULL ? test->code : _("FAILED"));
       if (test->http_status != 0)
         g_string_append_printf (text, _(" · HTTP %u"), test->http_status);
       if (test->response_ms > 0)
-        g_string_append_printf (text, _(" · %" G_GINT64_FORMAT " ms"), test->response_ms);
+        g_string_append_printf (text, _(" · %" PRId64 " ms"), test->response_ms);
       if (test->message != NULL)
         g_string_append_printf (text, "\n%s", test->message);
       if (test->hint != NULL)
