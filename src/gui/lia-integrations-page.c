@@ -29,6 +29,8 @@ struct _LiaIntegrationsPage
   guint              clock_id;          /* refreshes relative times while mapped */
   gint64             sample_id;         /* the sample school syncing, or 0 */
   gboolean           listed;            /* the list (or why it is empty) shows */
+  GPtrArray         *pending;           /* integrations still to get a card */
+  guint              pending_id;        /* adds them, a batch at a time */
 
   GtkSearchBar      *search_bar;
   GtkSearchEntry    *search_entry;
@@ -149,6 +151,9 @@ clear_rows (LiaIntegrationsPage *self)
 {
   GtkWidget *child;
 
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
 }
@@ -208,24 +213,63 @@ on_row_deleted_cb (LiaIntegrationsPage *self,
   update_list_state (self);
 }
 
+/* Cards are costly to build and measure (a few ms each): the first
+ * screenful goes in before the first frame, the rest a batch per main
+ * loop turn, so a school with hundreds of integrations sees its window at
+ * once and it never stops responding. */
+#define FIRST_CARDS 12
+#define CARDS_PER_BATCH 16
+
 static void
-show_integrations (LiaIntegrationsPage *self,
-                   GPtrArray           *integrations)
+add_cards (LiaIntegrationsPage *self,
+           guint                count)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   LiaSyncController *controller = ensure_controller (self);
 
-  clear_rows (self);
-
-  for (guint i = 0; i < integrations->len; i++)
+  for (guint i = 0; i < count && self->pending->len > 0; i++)
     {
-      const LiaIntegration *integration = g_ptr_array_index (integrations, i);
+      g_autoptr(LiaIntegration) integration = g_ptr_array_steal_index (self->pending, 0);
       GtkWidget *row = lia_integration_row_new (integration, controller, now);
 
       g_signal_connect_object (row, "changed", G_CALLBACK (on_row_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (row, "deleted", G_CALLBACK (on_row_deleted_cb), self, G_CONNECT_SWAPPED);
       gtk_list_box_append (self->list_box, row);
     }
+}
+
+static gboolean
+add_pending_cards_cb (gpointer user_data)
+{
+  LiaIntegrationsPage *self = LIA_INTEGRATIONS_PAGE (user_data);
+
+  add_cards (self, CARDS_PER_BATCH);
+  update_list_state (self);
+  if (self->pending->len > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->pending_id = 0;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_integrations (LiaIntegrationsPage *self,
+                   GPtrArray           *integrations)
+{
+  clear_rows (self);
+
+  /* Cards are added in the order they came, from the front. */
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) lia_integration_free);
+  while (integrations->len > 0)
+    g_ptr_array_add (self->pending, g_ptr_array_steal_index (integrations, 0));
+
+  add_cards (self, FIRST_CARDS);
+  if (self->pending->len > 0)
+    self->pending_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_pending_cards_cb, self, NULL);
+  else
+    g_clear_pointer (&self->pending, g_ptr_array_unref);
+
   self->listed = TRUE;
   update_list_state (self);
 }
@@ -458,6 +502,8 @@ lia_integrations_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->task_cancellable);
   g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->controller);
 
   /* AdwBin unparents its child itself; letting the template do it too
