@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -89,15 +88,6 @@ typedef struct {
   GError       *error;
 } ExportCall;
 
-static gboolean
-on_signal_cb (gpointer user_data)
-{
-  ExportCall *call = user_data;
-
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 on_progress_cb (gint64   rows,
                 gpointer user_data)
@@ -127,20 +117,15 @@ run_export (LiaCliCommon           *common,
   g_autofree char *db_path = lia_database_resolve_path (common->db_path);
   gboolean to_stdout = g_str_equal (path, "-");
   ExportCall call = { 0 };
-  guint sigint, sigterm;
 
   call.loop = g_main_loop_new (NULL, FALSE);
   call.cancellable = g_cancellable_new ();
   /* Progress only for a person watching, never into a pipe or the data. */
   call.show_progress = !to_stdout && isatty (STDERR_FILENO);
-  sigint = g_unix_signal_add (SIGINT, on_signal_cb, &call);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, &call);
 
   lia_export_async (db_path, options, path, on_progress_cb, &call, call.cancellable, on_export_done_cb, &call);
-  g_main_loop_run (call.loop);
+  lia_cli_run_cancellable (call.loop, call.cancellable);
 
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
   g_main_loop_unref (call.loop);
   g_object_unref (call.cancellable);
   if (call.show_progress)

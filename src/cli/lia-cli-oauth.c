@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -22,15 +21,6 @@ typedef struct {
   LiaOAuthStatus  status;
   GError         *error;
 } LoginCall;
-
-static gboolean
-on_signal_cb (gpointer user_data)
-{
-  LoginCall *call = user_data;
-
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_CONTINUE;
-}
 
 /* The authorization URL: printed alone on standard output with
  * --no-browser (for a browser on another screen, or a test), else opened
@@ -72,7 +62,6 @@ run_login (LiaCliCommon  *common,
   g_autofree char *db_path = NULL;
   LoginCall call = { 0 };
   gboolean no_browser = FALSE;
-  guint sigint, sigterm;
   gint64 id;
   GOptionEntry entries[] = {
     { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser,
@@ -92,14 +81,10 @@ run_login (LiaCliCommon  *common,
   call.loop = g_main_loop_new (NULL, FALSE);
   call.cancellable = g_cancellable_new ();
   call.no_browser = no_browser;
-  sigint = g_unix_signal_add (SIGINT, on_signal_cb, &call);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, &call);
 
   lia_oauth_login_async (db_path, id, on_url_cb, &call, call.cancellable, on_login_done_cb, &call);
-  g_main_loop_run (call.loop);
+  lia_cli_run_cancellable (call.loop, call.cancellable);
 
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
   g_main_loop_unref (call.loop);
   g_object_unref (call.cancellable);
 

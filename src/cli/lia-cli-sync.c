@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -98,15 +97,6 @@ typedef struct {
   gboolean      show_progress;
 } SyncCall;
 
-static gboolean
-on_signal_cb (gpointer user_data)
-{
-  SyncCall *call = user_data;
-
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 on_progress_cb (const LiaSyncProgress *progress,
                 gpointer               user_data)
@@ -141,7 +131,6 @@ lia_cli_sync (LiaCliCommon  *common,
   gboolean dry_run = FALSE;
   LiaSyncOptions options = { 0 };
   SyncCall call = { 0 };
-  guint sigint, sigterm;
   int status;
   GOptionEntry entries[] = {
     { "type", 0, 0, G_OPTION_ARG_STRING_ARRAY, &types, N_("Sync only this data type (repeatable)"), N_("TYPE") },
@@ -181,14 +170,10 @@ lia_cli_sync (LiaCliCommon  *common,
   call.loop = g_main_loop_new (NULL, FALSE);
   call.cancellable = g_cancellable_new ();
   call.show_progress = !common->json && isatty (STDERR_FILENO);
-  sigint = g_unix_signal_add (SIGINT, on_signal_cb, &call);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, &call);
 
   lia_sync_async (db_path, &options, on_progress_cb, &call, call.cancellable, on_sync_done_cb, &call);
-  g_main_loop_run (call.loop);
+  lia_cli_run_cancellable (call.loop, call.cancellable);
 
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
   g_main_loop_unref (call.loop);
   g_object_unref (call.cancellable);
   if (call.show_progress)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -170,6 +171,28 @@ lia_cli_format_time (gint64 unix_ms)
     return g_strdup (_("never"));
   time = g_date_time_new_from_unix_local (unix_ms / 1000);
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+}
+
+static gboolean
+cancel_on_signal_cb (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs @loop until it quits, with Ctrl+C (SIGINT) and SIGTERM cancelling
+ * @cancellable meanwhile: the command's task stops at its next safe point
+ * and reports that it was cancelled. */
+void
+lia_cli_run_cancellable (GMainLoop    *loop,
+                         GCancellable *cancellable)
+{
+  guint sigint = g_unix_signal_add (SIGINT, cancel_on_signal_cb, cancellable);
+  guint sigterm = g_unix_signal_add (SIGTERM, cancel_on_signal_cb, cancellable);
+
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
 }
 
 /* Reads a whole file, or standard input when @path is "-". */

@@ -82,6 +82,8 @@ gboolean      lia_cli_parse_id_arg     (const char     *text,
                                         gint64         *out_id);
 void          lia_cli_print_json       (JsonNode       *node);
 char         *lia_cli_format_time      (gint64          unix_ms);
+void          lia_cli_run_cancellable  (GMainLoop      *loop,
+                                        GCancellable   *cancellable);
 char         *lia_cli_read_input       (const char     *path,
                                         gsize          *out_length,
                                         GError        **error);
