@@ -217,7 +217,7 @@ on_row_deleted_cb (LiaIntegrationsPage *self,
  * screenful goes in before the first frame, the rest a batch per main
  * loop turn, so a school with hundreds of integrations sees its window at
  * once and it never stops responding. */
-#define FIRST_CARDS 12
+#define FIRST_CARDS 8
 #define CARDS_PER_BATCH 16
 
 static void
