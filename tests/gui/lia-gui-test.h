@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* Helpers for the History and Exports tests: waiting on the main loop,
+/* Helpers for the GUI tests (window, History, Exports, Preferences): waiting on the main loop,
  * finding widgets and saving screenshots. */
 
 typedef gboolean (*LiaGuiPredicate) (gpointer data);

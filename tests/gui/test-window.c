@@ -12,6 +12,7 @@
 #include "lia-gui-text.h"
 #include "lia-integration-row.h"
 #include "lia-integration-store.h"
+#include "lia-gui-test.h"
 #include "lia-test-util.h"
 #include "lia-window.h"
 
@@ -45,55 +46,16 @@ wait_until (Predicate predicate,
   return done;
 }
 
-static void
-collect_drawable (GtkWidget *widget,
-                  GType      type,
-                  GPtrArray *out)
-{
-  if (!gtk_widget_is_drawable (widget))
-    return;
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_drawable (child, type, out);
-}
-
-/* The widgets of @type that show on screen under @root, in tree order. */
-static GPtrArray *
-find_drawable (GtkWidget *root,
-               GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect_drawable (root, type, found);
-  return found;
-}
-
 static GtkLabel *
 find_label_with_class (GtkWidget  *root,
                        const char *css_class)
 {
-  g_autoptr(GPtrArray) labels = find_drawable (root, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) labels = lia_gui_test_find_all (root, GTK_TYPE_LABEL, TRUE);
 
   for (guint i = 0; i < labels->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), css_class))
       return g_ptr_array_index (labels, i);
   return NULL;
-}
-
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = find_drawable (root, GTK_TYPE_LABEL);
-
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 typedef struct {
@@ -105,7 +67,7 @@ static gboolean
 shows_n_rows (gpointer data)
 {
   RowsWait *wait = data;
-  g_autoptr(GPtrArray) rows = find_drawable (wait->window, LIA_TYPE_INTEGRATION_ROW);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (wait->window, LIA_TYPE_INTEGRATION_ROW, TRUE);
 
   return rows->len == wait->n_rows;
 }
@@ -121,20 +83,11 @@ static gboolean
 shows_status_page (gpointer data)
 {
   StatusWait *wait = data;
-  g_autoptr(GPtrArray) pages = find_drawable (wait->window, ADW_TYPE_STATUS_PAGE);
-  g_autoptr(GPtrArray) rows = find_drawable (wait->window, LIA_TYPE_INTEGRATION_ROW);
+  g_autoptr(GPtrArray) pages = lia_gui_test_find_all (wait->window, ADW_TYPE_STATUS_PAGE, TRUE);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (wait->window, LIA_TYPE_INTEGRATION_ROW, TRUE);
 
   wait->page = pages->len == 1 && rows->len == 0 ? g_ptr_array_index (pages, 0) : NULL;
   return wait->page != NULL;
-}
-
-static gboolean
-is_gone (gpointer data)
-{
-  GWeakRef *ref = data;
-  g_autoptr(GObject) object = g_weak_ref_get (ref);
-
-  return object == NULL;
 }
 
 static GtkWidget *
@@ -152,87 +105,6 @@ open_window (const char *db_path,
   window = lia_window_new (ADW_APPLICATION (app), db_path);
   gtk_window_present (GTK_WINDOW (window));
   return GTK_WIDGET (window);
-}
-
-/* Closes @window as a user would and waits until it is freed. */
-static void
-close_window (GtkWidget *window)
-{
-  GWeakRef ref;
-
-  g_weak_ref_init (&ref, window);
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_gone, &ref));
-  g_weak_ref_clear (&ref);
-}
-
-static gboolean
-is_frame_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-is_painted (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Renders @window as it shows into tests/gui/screenshots/@name.png in the
- * build directory, for people to look at. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "gui", "screenshots", NULL);
-  g_autofree char *file_name = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file_name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width;
-  int height;
-  gboolean painted = FALSE;
-  gulong paint_id;
-
-  g_assert_true (wait_until (is_frame_drawn, window));
-  /* Let the crossfade and the first layout settle. */
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-
-  /* Right after a frame, before anything asks for the next one: a widget
-   * that asked for a redraw leaves the window nothing to give until then. */
-  paint_id = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                               G_CALLBACK (on_after_paint_cb), &painted);
-  gtk_widget_queue_draw (window);
-  g_assert_true (wait_until (is_painted, &painted));
-  g_signal_handler_disconnect (gtk_widget_get_frame_clock (window), paint_id);
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
 }
 
 static gint64
@@ -279,9 +151,9 @@ assert_row (GtkWidget  *row,
 {
   GtkLabel *status_label = find_label_with_class (row, "lia-status");
 
-  g_assert_true (shows_label (row, name));
-  g_assert_true (shows_label (row, kind));
-  g_assert_true (shows_label (row, last_sync));
+  g_assert_true (lia_gui_test_shows_label (row, name));
+  g_assert_true (lia_gui_test_shows_label (row, kind));
+  g_assert_true (lia_gui_test_shows_label (row, last_sync));
   g_assert_nonnull (status_label);
   g_assert_cmpstr (gtk_label_get_label (status_label), ==, status);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status_label), status_class));
@@ -319,7 +191,7 @@ test_window_integrations (void)
   g_assert_true (wait_until (shows_n_rows, &wait));
 
   /* In the store's order, by name. */
-  rows = find_drawable (window, LIA_TYPE_INTEGRATION_ROW);
+  rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
   assert_row (g_ptr_array_index (rows, 0), "Attendance Drop", "File Folder",
               "Inactive", "dim-label", "Never synced");
   assert_row (g_ptr_array_index (rows, 1), "College ERP & Fees", "Generic REST",
@@ -327,7 +199,7 @@ test_window_integrations (void)
   assert_row (g_ptr_array_index (rows, 2), "Moodle", "Moodle",
               "Active", "success", "Never synced");
 
-  save_screenshot (window, "integrations-1280x800");
+  lia_gui_test_save_screenshot (window, "integrations-1280x800");
 
   /* F5 reads the list again. */
   add_integration (db, "{\"name\": \"Canvas\", \"kind\": \"canvas\","
@@ -337,13 +209,13 @@ test_window_integrations (void)
   wait.n_rows = 4;
   g_assert_true (wait_until (shows_n_rows, &wait));
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = find_drawable (window, LIA_TYPE_INTEGRATION_ROW);
+  rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
   assert_row (g_ptr_array_index (rows, 1), "Canvas", "Canvas",
               "Active", "success", "Never synced");
 
   /* Closing saves the size for the next start. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
-  close_window (window);
+  lia_gui_test_close_window (window);
   settings = g_settings_new (APPLICATION_ID);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 750);
@@ -370,12 +242,12 @@ test_window_narrow (void)
   window = open_window (db_path, 360, 720);
   wait.window = window;
   g_assert_true (wait_until (shows_n_rows, &wait));
-  save_screenshot (window, "integrations-360x720");
+  lia_gui_test_save_screenshot (window, "integrations-360x720");
 
   /* Nothing is cut off: the window is as narrow as asked. */
   g_assert_cmpint (gtk_widget_get_width (window), ==, 360);
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -394,11 +266,11 @@ test_window_empty (void)
   wait.window = window;
   g_assert_true (wait_until (shows_status_page, &wait));
   g_assert_cmpstr (adw_status_page_get_title (wait.page), ==, "No Integrations Yet");
-  g_assert_true (shows_label (window, "_Add Integration"));
-  g_assert_true (shows_label (window, "_Explore with Sample Data"));
-  save_screenshot (window, "empty-1280x800");
+  g_assert_true (lia_gui_test_shows_label (window, "_Add Integration"));
+  g_assert_true (lia_gui_test_shows_label (window, "_Explore with Sample Data"));
+  lia_gui_test_save_screenshot (window, "empty-1280x800");
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -423,11 +295,11 @@ test_window_too_new (void)
   g_assert_true (wait_until (shows_status_page, &wait));
   g_assert_cmpstr (adw_status_page_get_title (wait.page), ==, "Cannot Open the Database");
   g_assert_nonnull (strstr (adw_status_page_get_description (wait.page), "newer version"));
-  g_assert_true (shows_label (window, adw_status_page_get_description (wait.page)));
+  g_assert_true (lia_gui_test_shows_label (window, adw_status_page_get_description (wait.page)));
   g_assert_nonnull (strstr (adw_status_page_get_description (wait.page), "R&amp;D &lt;office&gt;"));
-  save_screenshot (window, "too-new-1280x800");
+  lia_gui_test_save_screenshot (window, "too-new-1280x800");
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -458,7 +330,7 @@ test_window_chrome (void)
   g_assert_true (website == NULL || *website == '\0');
   gtk_window_destroy (GTK_WINDOW (about));
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
