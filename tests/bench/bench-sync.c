@@ -437,11 +437,11 @@ phase_sqlite (const char *db_path,
   handle = lia_database_get_handle (db);
   check_sqlite (handle, sqlite3_exec (handle, WRITER_PRAGMAS, NULL, NULL, NULL));
   check_sqlite (handle, sqlite3_prepare_v2 (handle,
-                "INSERT INTO students (integration_id, external_id, content_hash, seen_run_id, created_at, updated_at,"
-                " name, email) VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6)", -1, &insert[0], NULL));
+                "INSERT INTO students (integration_id, external_id, content_hash, created_at, updated_at,"
+                " name, email) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)", -1, &insert[0], NULL));
   check_sqlite (handle, sqlite3_prepare_v2 (handle,
-                "INSERT INTO attendance (integration_id, external_id, content_hash, seen_run_id, created_at, updated_at,"
-                " student_id, session_id, status, timestamp, method) VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO attendance (integration_id, external_id, content_hash, created_at, updated_at,"
+                " student_id, session_id, status, timestamp, method) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
                 -1, &insert[1], NULL));
 
   /* The arithmetic above agrees with GDateTime. */

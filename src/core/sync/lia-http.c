@@ -266,6 +266,16 @@ parse_retry_after (SoupMessageHeaders *headers)
 
 /* Public API */
 
+LiaCredentials *
+lia_credentials_copy (const LiaCredentials *credentials)
+{
+  LiaCredentials *copy = g_new0 (LiaCredentials, 1);
+
+  copy->api_key = lia_secret_dup (credentials->api_key);
+  copy->password = lia_secret_dup (credentials->password);
+  return copy;
+}
+
 void
 lia_credentials_free (LiaCredentials *credentials)
 {

@@ -15,7 +15,8 @@ typedef struct {
   char *password;  /* basic */
 } LiaCredentials;
 
-void lia_credentials_free (LiaCredentials *credentials);
+LiaCredentials *lia_credentials_copy (const LiaCredentials *credentials);
+void            lia_credentials_free (LiaCredentials       *credentials);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LiaCredentials, lia_credentials_free)
 
 /* Gives an OAuth access token; with @force_refresh, a new one (after the

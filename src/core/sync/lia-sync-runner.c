@@ -24,16 +24,17 @@
  * caller's thread, which writes them. Parsing one page overlaps writing
  * the one before; the queue between them holds a few pages (enough to
  * ride out a WAL checkpoint on the writer's side) so memory stays flat
- * however many records there are. Mapping goes to whichever
+ * however many records there are. The fetcher takes the data types' pages
+ * in turn rather than one type after the other, so that pages dear to
+ * parse but cheap to write (students: many fields, one key) come between
+ * pages dear to write (attendance: four indexes), and neither thread
+ * waits for the other through a whole type. Mapping goes to whichever
  * thread has time: the fetcher maps a page while the writer still has
  * pages to write (a first sync, bound by the database), the writer when
  * it would otherwise wait (a re-sync, bound by parsing). Parsed pages are
  * freed by the fetcher either way: freeing a JSON tree from the thread
  * that did not allocate it contends for the allocator's locks. */
 #define QUEUE_PAGES 16
-
-/* A dry run marks the rows it sees with a run id no real run has. */
-#define DRY_RUN_MARKER G_MAXINT64
 
 typedef enum {
   ITEM_TYPE_START,  /* plan: how the type's records map */
@@ -249,56 +250,98 @@ is_fatal (const GError *error)
          g_error_matches (error, LIA_SYNC_ERROR, LIA_SYNC_ERROR_RATE_LIMIT_EXCEEDED);
 }
 
+/* One data type's fetching. Each type has a connector of its own, since a
+ * connector reads one type's pages in order (the file connector keeps the
+ * file it is reading). */
+typedef struct {
+  LiaDataType           type;
+  LiaConnector         *connector;
+  const LiaMappingPlan *plan;
+  LiaPageState          state;
+  gboolean              finished;
+} TypeFetch;
+
+/* Starts fetching @type, if the integration has an endpoint for it. */
+static gboolean
+type_fetch_init (TypeFetch   *fetch,
+                 Fetcher     *fetcher,
+                 LiaDataType  type)
+{
+  const LiaEndpoint *endpoint;
+
+  fetch->type = type;
+  fetch->connector = lia_connector_new (fetcher->config, lia_credentials_copy (fetcher->credentials),
+                                        &fetcher->http_options);
+  endpoint = lia_connector_get_endpoint (fetch->connector, type);
+  if (endpoint == NULL)
+    {
+      g_clear_object (&fetch->connector);
+      return FALSE;
+    }
+
+  /* The writer owns the plan and frees it only after this thread ends:
+   * borrowing it here is safe. */
+  fetch->plan = lia_mapping_plan_new (type, lia_connector_get_mappings (fetch->connector, type),
+                                      fetcher->config->timezone);
+  push_item (fetcher, ITEM_TYPE_START, type, (gpointer) fetch->plan);
+  lia_page_state_init (&fetch->state, type, endpoint, fetcher->since[type]);
+  return TRUE;
+}
+
+/* Fetches the type's next page; FALSE after an error that reaches every
+ * type alike. */
+static gboolean
+type_fetch_next (TypeFetch *fetch,
+                 Fetcher   *fetcher)
+{
+  GError *error = NULL;
+  LiaPage *page = NULL;
+
+  free_spent_pages (&fetcher->queue);
+  if (!g_cancellable_set_error_if_cancelled (fetcher->cancellable, &error))
+    page = lia_connector_fetch_page (fetch->connector, &fetch->state, &error);
+  if (page == NULL)
+    {
+      gboolean fatal = is_fatal (error);
+
+      fetch->finished = TRUE;
+      push_item (fetcher, ITEM_TYPE_ERROR, fetch->type, error);
+      return !fatal;
+    }
+  fetch->finished = fetch->state.done;
+  push_page (fetcher, fetch->type, fetch->plan, g_steal_pointer (&page));
+  return TRUE;
+}
+
 static gpointer
 fetch_thread (gpointer data)
 {
   Fetcher *fetcher = data;
-  g_autoptr(LiaConnector) connector = NULL;
-  gboolean stop = FALSE;
+  TypeFetch fetches[LIA_N_DATA_TYPES] = { 0 };
+  guint n_fetches = 0, n_active;
+  gboolean go_on = TRUE;
 
-  /* The connector, and its HTTP session, belong to this thread. */
-  connector = lia_connector_new (fetcher->config, g_steal_pointer (&fetcher->credentials), &fetcher->http_options);
+  /* The connectors, and their HTTP sessions, belong to this thread. */
+  for (guint type = 0; type < LIA_N_DATA_TYPES; type++)
+    if ((fetcher->types & (1u << type)) && type_fetch_init (&fetches[n_fetches], fetcher, type))
+      n_fetches++;
 
-  for (guint type = 0; type < LIA_N_DATA_TYPES && !stop; type++)
-    {
-      const LiaEndpoint *endpoint;
-      LiaMappingPlan *plan;
-      LiaPageState state;
-
-      if (!(fetcher->types & (1u << type)))
-        continue;
-      endpoint = lia_connector_get_endpoint (connector, type);
-      if (endpoint == NULL)
-        continue;
-
-      /* The writer owns the plan and frees it only after this thread
-       * ends: borrowing it here is safe. */
-      plan = lia_mapping_plan_new (type, lia_connector_get_mappings (connector, type),
-                                   fetcher->config->timezone);
-      push_item (fetcher, ITEM_TYPE_START, type, plan);
-
-      lia_page_state_init (&state, type, endpoint, fetcher->since[type]);
-      while (!state.done)
+  n_active = n_fetches;
+  while (go_on && n_active > 0)
+    for (guint i = 0; go_on && i < n_fetches; i++)
+      if (!fetches[i].finished)
         {
-          GError *error = NULL;
-          LiaPage *page = NULL;
-
-          free_spent_pages (&fetcher->queue);
-          if (!g_cancellable_set_error_if_cancelled (fetcher->cancellable, &error))
-            page = lia_connector_fetch_page (connector, &state, &error);
-          if (page == NULL)
-            {
-              stop = is_fatal (error);
-              push_item (fetcher, ITEM_TYPE_ERROR, type, error);
-              break;
-            }
-          push_page (fetcher, type, plan, page);
+          go_on = type_fetch_next (&fetches[i], fetcher);
+          n_active -= fetches[i].finished;
         }
-      lia_page_state_clear (&state);
-    }
 
-  fetcher->requests = lia_connector_get_requests (connector);
-  fetcher->bytes = lia_connector_get_bytes (connector);
+  for (guint i = 0; i < n_fetches; i++)
+    {
+      fetcher->requests += lia_connector_get_requests (fetches[i].connector);
+      fetcher->bytes += lia_connector_get_bytes (fetches[i].connector);
+      lia_page_state_clear (&fetches[i].state);
+      g_object_unref (fetches[i].connector);
+    }
   push_item (fetcher, ITEM_DONE, 0, NULL);
   return NULL;
 }
@@ -593,8 +636,7 @@ sync_types (Run          *r,
       types[type].keeps_cursor = r->options->from == 0 && r->options->to == 0;
     }
 
-  writer = lia_sync_writer_new (r->db, r->run->integration_id,
-                                r->run->dry_run ? DRY_RUN_MARKER : r->run->id, r->run->started_at);
+  writer = lia_sync_writer_new (r->db, r->run->integration_id, r->run->started_at);
 
   cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
                                         g_object_ref (fetch_cancellable), g_object_unref);

@@ -7,39 +7,82 @@
 
 #include "lia-sync-writer.h"
 
-/* What the last record of a table turned out to be: the next one is
- * most likely the same (a first sync creates every row, a re-sync finds
- * most unchanged), so it is tried with the one statement that settles
- * that case, and looked up only when the guess was wrong. */
-typedef enum {
-  GUESS_NONE,       /* look up first */
-  GUESS_CREATED,    /* insert first */
-  GUESS_UNCHANGED,  /* touch by key and hash first */
-} Guess;
+/* The row ids of a table that this run has seen, one bit each. A full
+ * sync deletes the integration's rows it did not see; keeping that here
+ * rather than in a column means a re-sync of unchanged data only reads. */
+typedef struct {
+  guint64 *words;
+  gsize    n_words;
+} SeenRows;
+
+/* The SQL function that asks it: lia_sync_seen(data type, id). */
+#define SEEN_FUNCTION "lia_sync_seen"
 
 /* 8 MiB of page cache instead of 2; a checkpoint every 10,000 pages
  * (about 40 MB of WAL) instead of every 1,000. */
 #define WRITER_PRAGMAS "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 10000"
 
-/* The statements of one data type's table, built from its field list. */
+/* The statements of one data type's table, built from its field list,
+ * and the rows of it seen. */
 typedef struct {
   sqlite3_stmt *select;
   sqlite3_stmt *insert;
   sqlite3_stmt *update;
-  sqlite3_stmt *touch;
-  sqlite3_stmt *touch_unchanged;
   sqlite3_stmt *delete_unseen;
-  Guess         guess;
+  gboolean      insert_first;  /* the last record was new: so is the next, most likely */
+  SeenRows      seen;
 } TableStatements;
 
 struct _LiaSyncWriter {
   LiaDatabase     *db;
   gint64           integration_id;
-  gint64           run_marker;  /* seen_run_id of the rows this run saw */
   gint64           now_ms;
   gboolean         own_transaction;  /* this page began the transaction */
   TableStatements  tables[LIA_N_DATA_TYPES];
 };
+
+/* Seen rows */
+
+static void
+seen_rows_add (SeenRows *seen,
+               gint64    id)
+{
+  gsize word = (guint64) id / 64;
+
+  if (id < 0)
+    return;
+  if (word >= seen->n_words)
+    {
+      gsize n_words = MAX (word + 1, seen->n_words * 2);
+
+      seen->words = g_renew (guint64, seen->words, n_words);
+      memset (seen->words + seen->n_words, 0, (n_words - seen->n_words) * sizeof (guint64));
+      seen->n_words = n_words;
+    }
+  seen->words[word] |= G_GUINT64_CONSTANT (1) << ((guint64) id % 64);
+}
+
+static gboolean
+seen_rows_has (const SeenRows *seen,
+               gint64          id)
+{
+  gsize word = (guint64) id / 64;
+
+  return id >= 0 && word < seen->n_words &&
+         (seen->words[word] & (G_GUINT64_CONSTANT (1) << ((guint64) id % 64))) != 0;
+}
+
+static void
+seen_function (sqlite3_context  *context,
+               int               argc,
+               sqlite3_value   **argv)
+{
+  LiaSyncWriter *self = sqlite3_user_data (context);
+  gint64 type = sqlite3_value_int64 (argv[0]);
+
+  g_assert (type >= 0 && type < LIA_N_DATA_TYPES);
+  sqlite3_result_int (context, seen_rows_has (&self->tables[type].seen, sqlite3_value_int64 (argv[1])));
+}
 
 /* Helpers */
 
@@ -60,8 +103,8 @@ prepare (LiaDatabase   *db,
   return TRUE;
 }
 
-/* ?1 id or integration, ?2 external id, ?3 hash, ?4 run marker, ?5 now,
- * ?6… the data columns in field order. */
+/* ?1 id or integration, ?2 external id, ?3 hash, ?4 now, ?5… the data
+ * columns in field order. */
 static gboolean
 build_statements (LiaSyncWriter  *self,
                   LiaDataType     type,
@@ -77,10 +120,8 @@ build_statements (LiaSyncWriter  *self,
   g_autofree char *select = NULL;
   g_autofree char *insert = NULL;
   g_autofree char *update = NULL;
-  g_autofree char *touch = NULL;
-  g_autofree char *touch_unchanged = NULL;
   g_autofree char *delete_unseen = NULL;
-  guint param = 6;
+  guint param = 5;
 
   for (guint i = 1; i < n_fields; i++, param++)
     {
@@ -101,22 +142,17 @@ build_statements (LiaSyncWriter  *self,
   select = g_strdup_printf ("SELECT id, content_hash FROM %s WHERE integration_id = ?1 AND external_id = ?2", table);
   /* DO NOTHING: inserting first, a row that is already there is told by
    * sqlite3_changes() rather than by an error. */
-  insert = g_strdup_printf ("INSERT INTO %s (integration_id, external_id, content_hash, seen_run_id, created_at,"
-                            " updated_at%s) VALUES (?1, ?2, ?3, ?4, ?5, ?5%s)"
+  insert = g_strdup_printf ("INSERT INTO %s (integration_id, external_id, content_hash, created_at,"
+                            " updated_at%s) VALUES (?1, ?2, ?3, ?4, ?4%s)"
                             " ON CONFLICT (integration_id, external_id) DO NOTHING", table, columns->str, values->str);
-  update = g_strdup_printf ("UPDATE %s SET content_hash = ?3, seen_run_id = ?4, updated_at = ?5%s WHERE id = ?1",
+  update = g_strdup_printf ("UPDATE %s SET content_hash = ?3, updated_at = ?4%s WHERE id = ?1",
                             table, sets->str);
-  touch = g_strdup_printf ("UPDATE %s SET seen_run_id = ?2 WHERE id = ?1", table);
-  touch_unchanged = g_strdup_printf ("UPDATE %s SET seen_run_id = ?4"
-                                     " WHERE integration_id = ?1 AND external_id = ?2 AND content_hash = ?3", table);
-  delete_unseen = g_strdup_printf ("DELETE FROM %s WHERE integration_id = ?1"
-                                   " AND (seen_run_id IS NULL OR seen_run_id != ?2)", table);
+  delete_unseen = g_strdup_printf ("DELETE FROM %s WHERE integration_id = ?1 AND NOT " SEEN_FUNCTION "(%d, id)",
+                                   table, (int) type);
 
   return prepare (self->db, select, &t->select, error) &&
          prepare (self->db, insert, &t->insert, error) &&
          prepare (self->db, update, &t->update, error) &&
-         prepare (self->db, touch, &t->touch, error) &&
-         prepare (self->db, touch_unchanged, &t->touch_unchanged, error) &&
          prepare (self->db, delete_unseen, &t->delete_unseen, error);
 }
 
@@ -135,7 +171,7 @@ bind_values (sqlite3_stmt    *stmt,
 {
   guint n_fields;
   const LiaFieldInfo *fields = lia_data_type_fields (record->type, &n_fields);
-  int param = 6;
+  int param = 5;
 
   for (guint i = 1; i < n_fields; i++, param++)
     {
@@ -172,26 +208,26 @@ step (LiaSyncWriter  *self,
 
 /* Public API */
 
-/* @run_marker tells this run's rows apart (the run id; a dry run uses any
- * number no real run has). */
 LiaSyncWriter *
 lia_sync_writer_new (LiaDatabase *db,
                      gint64       integration_id,
-                     gint64       run_marker,
                      gint64       now_ms)
 {
   LiaSyncWriter *self = g_new0 (LiaSyncWriter, 1);
+  sqlite3 *handle = lia_database_get_handle (db);
 
   /* For this connection only, which the run owns: a page cache that keeps
    * the tables' and unique indexes' hot pages from one page of records to
    * the next, and fewer checkpoints, each of which writes back and syncs
    * the index pages that every page's transaction rewrote. Hints: a
    * failure changes nothing but speed. */
-  sqlite3_exec (lia_database_get_handle (db), WRITER_PRAGMAS, NULL, NULL, NULL);
+  sqlite3_exec (handle, WRITER_PRAGMAS, NULL, NULL, NULL);
+  /* Fails only without memory, and then so does the first statement. */
+  sqlite3_create_function_v2 (handle, SEEN_FUNCTION, 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                              self, seen_function, NULL, NULL, NULL);
 
   self->db = db;
   self->integration_id = integration_id;
-  self->run_marker = run_marker;
   self->now_ms = now_ms;
   return self;
 }
@@ -206,10 +242,12 @@ lia_sync_writer_free (LiaSyncWriter *self)
       sqlite3_finalize (self->tables[i].select);
       sqlite3_finalize (self->tables[i].insert);
       sqlite3_finalize (self->tables[i].update);
-      sqlite3_finalize (self->tables[i].touch);
-      sqlite3_finalize (self->tables[i].touch_unchanged);
       sqlite3_finalize (self->tables[i].delete_unseen);
+      g_free (self->tables[i].seen.words);
     }
+  /* The connection may outlive the writer: nothing may call it then. */
+  sqlite3_create_function_v2 (lia_database_get_handle (self->db), SEEN_FUNCTION, 2, SQLITE_UTF8,
+                              NULL, NULL, NULL, NULL, NULL);
   g_free (self);
 }
 
@@ -228,69 +266,56 @@ lia_sync_writer_begin_page (LiaSyncWriter  *self,
   return lia_database_exec (self->db, "SAVEPOINT page", error);
 }
 
+/* Inserts the record unless its key is there; *inserted tells which. */
 static gboolean
 insert_record (LiaSyncWriter    *self,
                TableStatements  *t,
                const LiaRecord  *record,
+               gboolean         *inserted,
                GError          **error)
 {
+  sqlite3 *handle = lia_database_get_handle (self->db);
+
   sqlite3_bind_int64 (t->insert, 1, self->integration_id);
   sqlite3_bind_text (t->insert, 2, record->external_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (t->insert, 3, (sqlite3_int64) record->hash);
-  sqlite3_bind_int64 (t->insert, 4, self->run_marker);
-  sqlite3_bind_int64 (t->insert, 5, self->now_ms);
+  sqlite3_bind_int64 (t->insert, 4, self->now_ms);
   bind_values (t->insert, record);
-  return step (self, t->insert, error);
+  if (!step (self, t->insert, error))
+    return FALSE;
+  *inserted = sqlite3_changes (handle) == 1;
+  if (*inserted)
+    seen_rows_add (&t->seen, sqlite3_last_insert_rowid (handle));
+  return TRUE;
 }
 
-/* Marks the row seen if it is there with the same hash. */
-static gboolean
-touch_unchanged (LiaSyncWriter    *self,
-                 TableStatements  *t,
-                 const LiaRecord  *record,
-                 GError          **error)
-{
-  sqlite3_bind_int64 (t->touch_unchanged, 1, self->integration_id);
-  sqlite3_bind_text (t->touch_unchanged, 2, record->external_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (t->touch_unchanged, 3, (sqlite3_int64) record->hash);
-  sqlite3_bind_int64 (t->touch_unchanged, 4, self->run_marker);
-  return step (self, t->touch_unchanged, error);
-}
-
-/* Upserts one record and counts it as created, updated or unchanged. */
+/* Upserts one record and counts it as created, updated or unchanged. An
+ * unchanged row is only read: the run remembers it saw it. */
 gboolean
 lia_sync_writer_write (LiaSyncWriter    *self,
                        const LiaRecord  *record,
                        LiaSyncCounts    *counts,
                        GError          **error)
 {
-  sqlite3 *handle = lia_database_get_handle (self->db);
   TableStatements *t;
+  gboolean inserted;
+  gint64 id;
+  guint64 hash;
   int rc;
 
   if (!prepare_table (self, record->type, error))
     return FALSE;
   t = &self->tables[record->type];
 
-  /* The likely case in one statement; a wrong guess changes no row. */
-  if (t->guess == GUESS_CREATED)
+  /* While records are new (a first sync), one statement settles each;
+   * a wrong guess changes no row. */
+  if (t->insert_first)
     {
-      if (!insert_record (self, t, record, error))
+      if (!insert_record (self, t, record, &inserted, error))
         return FALSE;
-      if (sqlite3_changes (handle) == 1)
+      if (inserted)
         {
           counts->created++;
-          counts->processed++;
-          return TRUE;
-        }
-    }
-  else if (t->guess == GUESS_UNCHANGED)
-    {
-      if (!touch_unchanged (self, t, record, error))
-        return FALSE;
-      if (sqlite3_changes (handle) == 1)
-        {
-          counts->unchanged++;
           counts->processed++;
           return TRUE;
         }
@@ -299,48 +324,39 @@ lia_sync_writer_write (LiaSyncWriter    *self,
   sqlite3_bind_int64 (t->select, 1, self->integration_id);
   sqlite3_bind_text (t->select, 2, record->external_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (t->select);
+  id = sqlite3_column_int64 (t->select, 0);
+  hash = (guint64) sqlite3_column_int64 (t->select, 1);
+  sqlite3_reset (t->select);
 
   if (rc == SQLITE_DONE)
     {
-      sqlite3_reset (t->select);
-      if (!insert_record (self, t, record, error))
+      if (!insert_record (self, t, record, &inserted, error))
         return FALSE;
       counts->created++;
-      t->guess = GUESS_CREATED;
+      t->insert_first = TRUE;
     }
-  else if (rc == SQLITE_ROW)
+  else if (rc != SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (t->select, 0);
-      guint64 hash = (guint64) sqlite3_column_int64 (t->select, 1);
-
-      sqlite3_reset (t->select);
-      if (hash == record->hash)
-        {
-          sqlite3_bind_int64 (t->touch, 1, id);
-          sqlite3_bind_int64 (t->touch, 2, self->run_marker);
-          if (!step (self, t->touch, error))
-            return FALSE;
-          counts->unchanged++;
-          t->guess = GUESS_UNCHANGED;
-        }
-      else
-        {
-          sqlite3_bind_int64 (t->update, 1, id);
-          sqlite3_bind_int64 (t->update, 3, (sqlite3_int64) record->hash);
-          sqlite3_bind_int64 (t->update, 4, self->run_marker);
-          sqlite3_bind_int64 (t->update, 5, self->now_ms);
-          bind_values (t->update, record);
-          if (!step (self, t->update, error))
-            return FALSE;
-          counts->updated++;
-          t->guess = GUESS_NONE;
-        }
+      lia_database_set_error (self->db, error, _("Cannot read synced records"));
+      return FALSE;
+    }
+  else if (hash == record->hash)
+    {
+      seen_rows_add (&t->seen, id);
+      counts->unchanged++;
+      t->insert_first = FALSE;
     }
   else
     {
-      sqlite3_reset (t->select);
-      lia_database_set_error (self->db, error, _("Cannot read synced records"));
-      return FALSE;
+      sqlite3_bind_int64 (t->update, 1, id);
+      sqlite3_bind_int64 (t->update, 3, (sqlite3_int64) record->hash);
+      sqlite3_bind_int64 (t->update, 4, self->now_ms);
+      bind_values (t->update, record);
+      if (!step (self, t->update, error))
+        return FALSE;
+      seen_rows_add (&t->seen, id);
+      counts->updated++;
+      t->insert_first = FALSE;
     }
 
   counts->processed++;
@@ -364,7 +380,6 @@ lia_sync_writer_end_page (LiaSyncWriter     *self,
         goto fail;
       t = &self->tables[type];
       sqlite3_bind_int64 (t->delete_unseen, 1, self->integration_id);
-      sqlite3_bind_int64 (t->delete_unseen, 2, self->run_marker);
       if (!step (self, t->delete_unseen, error))
         goto fail;
       counts->deleted += sqlite3_changes (lia_database_get_handle (self->db));

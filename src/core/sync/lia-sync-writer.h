@@ -18,7 +18,6 @@ typedef struct {
 
 LiaSyncWriter *lia_sync_writer_new         (LiaDatabase      *db,
                                             gint64            integration_id,
-                                            gint64            run_marker,
                                             gint64            now_ms);
 void           lia_sync_writer_free        (LiaSyncWriter    *writer);
 gboolean       lia_sync_writer_begin_page  (LiaSyncWriter    *writer,
