@@ -223,6 +223,110 @@ test_async_progress (void)
   lia_sync_run_free (call.run);
 }
 
+/* Full pages of ten, for ever, slowly: a sync that runs until cancelled. */
+static void
+handle_endless (SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  GString *json = g_string_new ("[");
+  const char *page = g_hash_table_lookup (query, "page");
+
+  for (int i = 0; i < 10; i++)
+    g_string_append_printf (json, "%s{\"externalId\": \"e%s-%d\"}", i ? "," : "", page ? page : "", i);
+  g_string_append_c (json, ']');
+  g_usleep (20 * 1000);
+  lia_test_reply_json (message, 200, json->str);
+  g_string_free (json, TRUE);
+}
+
+typedef struct {
+  gint64  id;
+  char   *status;
+} Finished;
+
+static void
+on_finished_keep_cb (LiaScheduler *scheduler,
+                     gint64        id,
+                     LiaSyncRun   *run,
+                     GError       *error,
+                     GArray       *finished)
+{
+  Finished f = { id, NULL };
+
+  g_assert_no_error (error);
+  f.status = g_strdup (run->status);
+  g_array_append_val (finished, f);
+}
+
+/* Cancelling one integration's scheduled sync stops that sync only. */
+static void
+test_cancel_one (void)
+{
+  g_autoptr(LiaTestServer) server = lia_test_server_new (handle, NULL);
+  g_autoptr(LiaTestServer) endless_server = lia_test_server_new (handle_endless, NULL);
+  g_autofree char *db_path = lia_test_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LiaDatabase) db = lia_database_open (db_path, &error);
+  g_autoptr(LiaScheduler) scheduler = NULL;
+  g_autoptr(GArray) finished = g_array_new (FALSE, FALSE, sizeof (Finished));
+  g_autoptr(LiaConfig) config = NULL;
+  g_autofree char *json = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 quick, endless;
+
+  g_assert_no_error (error);
+  quick = add (db, server, "Quick", TRUE);
+  json = g_strdup_printf ("{\"name\": \"Endless\", \"kind\": \"rest\", \"baseUrl\": \"%s\", \"syncInterval\": 30,"
+                          " \"endpoints\": {\"students\": {\"path\": \"/students\", \"pagination\":"
+                          " {\"style\": \"page\", \"pageParam\": \"page\", \"sizeParam\": \"limit\", \"size\": 10}}}}",
+                          lia_test_server_get_url (endless_server));
+  config = lia_test_config (json, NULL);
+  endless = lia_integration_store_add (db, config, NULL, &error);
+  g_assert_no_error (error);
+
+  scheduler = lia_scheduler_new (db_path);
+  g_signal_connect (scheduler, "sync-finished", G_CALLBACK (on_finished_keep_cb), finished);
+  lia_scheduler_start (scheduler);
+
+  /* Both are due at once; the quick one ends, the endless one goes on. */
+  while (finished->len < 1 || lia_test_server_get_hits (endless_server) < 3)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (g_array_index (finished, Finished, 0).id, ==, quick);
+  g_assert_true (lia_scheduler_is_running (scheduler, endless));
+
+  lia_scheduler_cancel (scheduler, quick);  /* not running: nothing happens */
+  lia_scheduler_cancel (scheduler, endless);
+  while (finished->len < 2)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (g_array_index (finished, Finished, 1).id, ==, endless);
+  g_assert_cmpstr (g_array_index (finished, Finished, 1).status, ==, "cancelled");
+  g_assert_cmpstr (g_array_index (finished, Finished, 0).status, ==, "success");
+  g_assert_false (lia_scheduler_is_running (scheduler, endless));
+
+  /* The schedule itself goes on: both are now due in 30 minutes. */
+  g_assert_cmpint (lia_scheduler_get_next_run (scheduler, quick), ==, 0);
+  lia_scheduler_check_now (scheduler);
+  while (lia_scheduler_get_next_run (scheduler, quick) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (lia_scheduler_get_next_run (scheduler, endless), >, lia_now_ms () + 29 * 60 * 1000);
+  g_assert_cmpuint (finished->len, ==, 2);
+
+  lia_scheduler_stop (scheduler);
+  for (guint i = 0; i < finished->len; i++)
+    g_free (g_array_index (finished, Finished, i).status);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -231,6 +335,7 @@ main (int    argc,
 
   g_test_add_func ("/scheduler/next-due", test_next_due);
   g_test_add_func ("/scheduler/schedule", test_schedule);
+  g_test_add_func ("/scheduler/cancel-one", test_cancel_one);
   g_test_add_func ("/scheduler/async-progress", test_async_progress);
 
   return g_test_run ();

@@ -64,6 +64,7 @@ load_integration (LiaCliCommon  *common,
   LiaIntegration *integration = NULL;
   gint64 id;
 
+  *out_status = LIA_EXIT_FAILURE;
   if (!lia_cli_parse_id_arg (id_text, &id))
     {
       *out_status = LIA_EXIT_USAGE;

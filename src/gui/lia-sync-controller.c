@@ -444,14 +444,9 @@ lia_sync_controller_cancel (LiaSyncController *self,
 
   g_debug ("Cancelling the sync of integration %" G_GINT64_FORMAT, integration_id);
   if (running->cancellable != NULL)
-    {
-      g_cancellable_cancel (running->cancellable);
-    }
-  else if (self->scheduling)
-    {
-      lia_scheduler_stop (self->scheduler);
-      lia_scheduler_start (self->scheduler);
-    }
+    g_cancellable_cancel (running->cancellable);
+  else
+    lia_scheduler_cancel (self->scheduler, integration_id);
 }
 
 gboolean

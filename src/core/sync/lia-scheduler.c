@@ -21,7 +21,7 @@ struct _LiaScheduler
   guint         check_id;
   gboolean      checking;
   GHashTable   *next_runs;  /* integration id → Unix ms it is next due */
-  GHashTable   *running;    /* integration ids with a sync under way */
+  GHashTable   *running;    /* integration id → the cancellable of its sync under way */
 };
 
 G_DEFINE_FINAL_TYPE (LiaScheduler, lia_scheduler, G_TYPE_OBJECT)
@@ -113,14 +113,15 @@ start_sync (LiaScheduler *self,
   LiaSyncOptions options = { .integration_id = id, .trigger = "scheduled" };
   gint64 *key = g_new (gint64, 1);
   SyncCall *call = g_new (SyncCall, 1);
+  GCancellable *cancellable = g_cancellable_new ();
 
   *key = id;
-  g_hash_table_add (self->running, key);
+  g_hash_table_insert (self->running, key, cancellable);
   g_signal_emit (self, signals[SYNC_STARTED], 0, id);
   g_debug ("Scheduled sync of integration %" G_GINT64_FORMAT, id);
   call->self = g_object_ref (self);
   call->id = id;
-  lia_sync_async (self->db_path, &options, NULL, NULL, self->cancellable, sync_done_cb, call);
+  lia_sync_async (self->db_path, &options, NULL, NULL, cancellable, sync_done_cb, call);
 }
 
 static void
@@ -211,7 +212,7 @@ static void
 lia_scheduler_init (LiaScheduler *self)
 {
   self->next_runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 }
 
 /* Public API */
@@ -243,11 +244,32 @@ lia_scheduler_start (LiaScheduler *self)
 void
 lia_scheduler_stop (LiaScheduler *self)
 {
+  GHashTableIter iter;
+  GCancellable *cancellable;
+
   g_return_if_fail (LIA_IS_SCHEDULER (self));
 
   g_clear_handle_id (&self->check_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cancellable))
+    g_cancellable_cancel (cancellable);
+}
+
+/* Cancels the integration's scheduled sync, if one is under way, and
+ * nothing else: the schedule and the other syncs go on. */
+void
+lia_scheduler_cancel (LiaScheduler *self,
+                      gint64        integration_id)
+{
+  GCancellable *cancellable;
+
+  g_return_if_fail (LIA_IS_SCHEDULER (self));
+
+  cancellable = g_hash_table_lookup (self->running, &integration_id);
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
 }
 
 void

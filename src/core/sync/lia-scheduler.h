@@ -19,6 +19,8 @@ LiaScheduler *lia_scheduler_new          (const char   *db_path);
 void          lia_scheduler_start        (LiaScheduler *self);
 void          lia_scheduler_stop         (LiaScheduler *self);
 void          lia_scheduler_check_now    (LiaScheduler *self);
+void          lia_scheduler_cancel       (LiaScheduler *self,
+                                          gint64        integration_id);
 gint64        lia_scheduler_get_next_run (LiaScheduler *self,
                                           gint64        integration_id);
 gboolean      lia_scheduler_is_running   (LiaScheduler *self,

@@ -910,8 +910,11 @@ lia_sync_async (const char            *db_path,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lia_sync_async);
   g_task_set_task_data (task, data, (GDestroyNotify) sync_task_data_free);
-  /* A run can outlast a cancelled window: it returns once, at its end. */
+  /* A run can outlast a cancelled window: it returns once, at its end,
+   * and a cancelled run is a result (its status says so, with what it
+   * did before), not an error. */
   g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, sync_thread);
 }
 
