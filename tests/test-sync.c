@@ -127,6 +127,13 @@ handle (SoupServerMessage *message,
     }
   else if (g_str_equal (path, "/students/all"))
     append_students (json, 0, source.n_students);
+  else if (g_str_equal (path, "/students/twice"))
+    {
+      /* s3 again, renamed, in the middle of the page. */
+      append_students (json, 0, source.n_students);
+      g_string_truncate (json, json->len - 1);
+      g_string_append (json, ", {\"id\": \"s3\", \"name\": \"Second 3\", \"contact\": {\"email\": \"s3@school.test\"}}]");
+    }
   else if (g_str_equal (path, "/faults/429") && take_fault ())
     {
       soup_message_headers_append (soup_server_message_get_response_headers (message), "Retry-After", "1");
@@ -591,6 +598,87 @@ test_resync_unchanged_and_updated (Fixture       *f,
   g_assert_cmpint (count_rows (f, "students"), ==, 25);
 }
 
+static char *
+student_name (Fixture    *f,
+              const char *external_id)
+{
+  sqlite3_stmt *stmt = lia_database_prepare (f->db, "SELECT name FROM students WHERE external_id = ?", NULL);
+  char *name = NULL;
+
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return name;
+}
+
+/* New records are inserted many to a statement: a page of 100 where some
+ * keys are there already, some changed and some gone comes out as if
+ * each record had been written alone. */
+static void
+test_batched_inserts (Fixture       *f,
+                      gconstpointer  data)
+{
+  gint64 id = add_integration (f, "{\"name\": \"ERP\", \"kind\": \"rest\", \"baseUrl\": \"URL\","
+                                  " \"endpoints\": {\"students\": \"/students/all\"}, " STUDENT_MAPPING "}");
+  g_autoptr(LiaSyncRun) first = NULL;
+  g_autoptr(LiaSyncRun) second = NULL;
+  g_autofree char *name_0 = NULL;
+  g_autofree char *name_99 = NULL;
+  g_autofree char *name_41 = NULL;
+
+  reset_source (100);
+  first = sync_now (f, id);
+  g_assert_cmpint (first->counts[STUDENTS].created, ==, 100);
+  g_assert_cmpint (first->counts[STUDENTS].processed, ==, 100);
+  g_assert_cmpint (count_rows (f, "students"), ==, 100);
+  name_0 = student_name (f, "s0");
+  name_99 = student_name (f, "s99");
+  g_assert_cmpstr (name_0, ==, "Student 0");
+  g_assert_cmpstr (name_99, ==, "Student 99");
+
+  /* Three rows gone (one in a batch of rows that are all there, one
+   * alone, one among rows that are there), one changed. */
+  g_assert_true (lia_database_exec (f->db, "DELETE FROM students WHERE external_id IN ('s5', 's40', 's70');"
+                                           "UPDATE students SET content_hash = 1, name = 'Old' WHERE external_id = 's41'",
+                                    NULL));
+  second = sync_now (f, id);
+  g_assert_cmpint (second->counts[STUDENTS].created, ==, 3);
+  g_assert_cmpint (second->counts[STUDENTS].updated, ==, 1);
+  g_assert_cmpint (second->counts[STUDENTS].unchanged, ==, 96);
+  g_assert_cmpint (second->counts[STUDENTS].deleted, ==, 0);
+  g_assert_cmpint (count_rows (f, "students"), ==, 100);
+  name_41 = student_name (f, "s41");
+  g_assert_cmpstr (name_41, ==, "Student 41");
+}
+
+/* A key twice in one batch makes one row, created then updated. */
+static void
+test_batched_key_twice (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 id = add_integration (f, "{\"name\": \"ERP\", \"kind\": \"rest\", \"baseUrl\": \"URL\","
+                                  " \"endpoints\": {\"students\": \"/students/twice\"}, " STUDENT_MAPPING "}");
+  g_autoptr(LiaSyncRun) run = NULL;
+  g_autoptr(LiaSyncRun) again = NULL;
+  g_autofree char *name = NULL;
+
+  reset_source (39);
+  run = sync_now (f, id);
+  g_assert_cmpstr (run->status, ==, "success");
+  g_assert_cmpint (run->counts[STUDENTS].processed, ==, 40);
+  g_assert_cmpint (run->counts[STUDENTS].created, ==, 39);
+  g_assert_cmpint (run->counts[STUDENTS].updated, ==, 1);
+  g_assert_cmpint (count_rows (f, "students"), ==, 39);
+  name = student_name (f, "s3");
+  g_assert_cmpstr (name, ==, "Second 3");
+
+  /* Nothing is deleted: the row was seen, whichever record made it. */
+  again = sync_now (f, id);
+  g_assert_cmpint (again->counts[STUDENTS].deleted, ==, 0);
+  g_assert_cmpint (count_rows (f, "students"), ==, 39);
+}
+
 static void
 test_delete_after_complete_sync (Fixture       *f,
                                  gconstpointer  data)
@@ -879,6 +967,8 @@ main (int    argc,
   ADD ("/sync/mapping/errors", test_mapping_errors);
   ADD ("/sync/mapping/transforms", test_transforms_and_status_map);
   ADD ("/sync/write/resync", test_resync_unchanged_and_updated);
+  ADD ("/sync/write/batched-inserts", test_batched_inserts);
+  ADD ("/sync/write/batched-key-twice", test_batched_key_twice);
   ADD ("/sync/write/delete-after-complete", test_delete_after_complete_sync);
   ADD ("/sync/write/no-delete-after-failure", test_no_delete_after_failed_sync);
   ADD ("/sync/write/dry-run", test_dry_run_writes_nothing);

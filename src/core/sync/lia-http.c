@@ -338,6 +338,44 @@ lia_http_free (LiaHttp *http)
   g_free (http);
 }
 
+/* The response's body, read into one buffer of its announced length
+ * (soup_session_send_and_read() grows its buffer as it reads, copying
+ * what it has each time: a page's worth of copies). */
+static GBytes *
+send_and_read (LiaHttp      *http,
+               SoupMessage  *message,
+               GError      **error)
+{
+  g_autoptr(GInputStream) stream = soup_session_send (http->session, message, http->cancellable, error);
+  g_autoptr(GByteArray) buffer = NULL;
+  goffset length;
+  gsize capacity;
+
+  if (stream == NULL)
+    return NULL;
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
+  capacity = length > 0 && length <= 64 * 1024 * 1024 ? (gsize) length : 64 * 1024;
+  buffer = g_byte_array_sized_new (capacity);
+  for (;;)
+    {
+      guint len = buffer->len;
+      gssize got;
+
+      if (len == capacity)
+        capacity *= 2;
+      g_byte_array_set_size (buffer, capacity);
+      got = g_input_stream_read (stream, buffer->data + len, capacity - len, http->cancellable, error);
+      g_byte_array_set_size (buffer, len + MAX (got, 0));
+      if (got < 0)
+        return NULL;
+      if (got == 0)
+        break;
+    }
+  if (!g_input_stream_close (stream, http->cancellable, error))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
 /* Sends one request, retrying connection errors, 429 and 5xx with
  * backoff (honouring Retry-After) up to the config's maxRetries, and once
  * after a 401 with a fresh OAuth token. Any status but 2xx is an error. */
@@ -373,7 +411,7 @@ lia_http_send (LiaHttp     *http,
 
       g_debug ("%s %s", method, where);
       http->requests++;
-      body = soup_session_send_and_read (http->session, message, http->cancellable, &local_error);
+      body = send_and_read (http, message, &local_error);
       status = soup_message_get_status (message);
       http->last_status = status;
 
