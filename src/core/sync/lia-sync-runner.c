@@ -69,15 +69,15 @@ typedef struct {
 } PageQueue;
 
 typedef struct {
-  LiaConfig      *config;
-  LiaCredentials *credentials;
-  guint           types;
-  char           *since[LIA_N_DATA_TYPES];
-  LiaHttpOptions  http_options;
-  GCancellable   *cancellable;
-  PageQueue       queue;
-  guint           requests;
-  guint64         bytes;
+  LiaConfig            *config;
+  const LiaCredentials *credentials;  /* each data type's connector gets a copy */
+  guint                 types;
+  char                 *since[LIA_N_DATA_TYPES];
+  LiaHttpOptions        http_options;
+  GCancellable         *cancellable;
+  PageQueue             queue;
+  guint                 requests;
+  guint64               bytes;
 } Fetcher;
 
 /* Page queue */
@@ -591,10 +591,10 @@ decide_status (Run          *r,
 
 /* Runs the fetcher and writes what it sends until it is done. */
 static void
-sync_types (Run          *r,
-            LiaConfig    *config,
-            LiaCredentials *credentials,
-            GCancellable *cancellable)
+sync_types (Run                  *r,
+            LiaConfig            *config,
+            const LiaCredentials *credentials,
+            GCancellable         *cancellable)
 {
   g_autoptr(GCancellable) fetch_cancellable = g_cancellable_new ();
   g_autoptr(LiaSyncWriter) writer = NULL;
@@ -790,6 +790,7 @@ lia_sync_run_blocking (const char            *db_path,
   else
     {
       sync_types (&r, integration->config, credentials, cancellable);
+      lia_credentials_free (credentials);
     }
 
   if (run->dry_run)
