@@ -4,13 +4,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "lia-bench.h"
 #include "lia-database.h"
 #include "lia-export.h"
 #include "lia-ics-private.h"
@@ -41,47 +36,10 @@ static const char * const subjects[SUBJECTS] = {
   "SES", "NSI", "Chinois (中文)", "Arabe (العربية)", "Enseignement moral et civique",
 };
 
-typedef struct {
-  double seconds;
-  gint64 rows;
-  gint64 bytes;
-} Sample;
-
-static void
-die_sql (sqlite3    *handle,
-         const char *what)
-{
-  g_printerr ("bench-export-ics: %s: %s\n", what, sqlite3_errmsg (handle));
-  exit (1);
-}
-
-static void
-exec_or_die (sqlite3    *handle,
-             const char *sql)
-{
-  if (sqlite3_exec (handle, sql, NULL, NULL, NULL) != SQLITE_OK)
-    die_sql (handle, sql);
-}
-
-static sqlite3_stmt *
-prepare_or_die (sqlite3    *handle,
-                const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL) != SQLITE_OK)
-    die_sql (handle, sql);
-  return stmt;
-}
-
-static void
-step_or_die (sqlite3      *handle,
-             sqlite3_stmt *stmt)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    die_sql (handle, "insert");
-  sqlite3_reset (stmt);
-}
+/* Writes the calendar of the database at @db_path to @out_path. */
+typedef void (*WriteFunc) (const char     *db_path,
+                           const char     *out_path,
+                           LiaBenchSample *sample);
 
 /* The weekdays of the 2024–2025 school year, as Unix seconds of their
  * local midnight in Paris. */
@@ -113,30 +71,21 @@ static void
 fill (const char *db_path,
       gint64      n_sessions)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LiaDatabase) db = lia_database_open (db_path, &error);
+  g_autoptr(LiaDatabase) db = lia_bench_open_database (db_path);
   g_autoptr(GArray) days = school_days ();
-  gint64 per_day;
-  sqlite3 *handle;
+  gint64 per_day = (n_sessions + days->len - 1) / days->len;
+  sqlite3 *handle = lia_database_get_handle (db);
   sqlite3_stmt *stmt;
 
-  if (db == NULL)
-    {
-      g_printerr ("bench-export-ics: %s\n", error->message);
-      exit (1);
-    }
-  handle = lia_database_get_handle (db);
-  per_day = (n_sessions + days->len - 1) / days->len;
+  lia_bench_exec (handle, "BEGIN");
+  lia_bench_exec (handle,
+                  "INSERT INTO integrations (id, name, kind, config, created_at, updated_at) VALUES"
+                  " (1, 'Lycée', 'file', '{\"name\":\"Lycée\",\"kind\":\"file\",\"folder\":\"/srv\","
+                  "\"timezone\":\"Europe/Paris\"}', 0, 0)");
 
-  exec_or_die (handle, "BEGIN");
-  exec_or_die (handle,
-               "INSERT INTO integrations (id, name, kind, config, created_at, updated_at) VALUES"
-               " (1, 'Lycée', 'file', '{\"name\":\"Lycée\",\"kind\":\"file\",\"folder\":\"/srv\","
-               "\"timezone\":\"Europe/Paris\"}', 0, 0)");
-
-  stmt = prepare_or_die (handle,
-                         "INSERT INTO subjects (integration_id, external_id, code, name, created_at, updated_at)"
-                         " VALUES (1, ?1, ?1, ?2, 0, 0)");
+  stmt = lia_bench_prepare (handle,
+                            "INSERT INTO subjects (integration_id, external_id, code, name, created_at, updated_at)"
+                            " VALUES (1, ?1, ?1, ?2, 0, 0)");
   for (int i = 0; i < SUBJECTS; i++)
     {
       char code[16];
@@ -144,13 +93,13 @@ fill (const char *db_path,
       g_snprintf (code, sizeof code, "SUB%02d", i);
       sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, subjects[i], -1, SQLITE_STATIC);
-      step_or_die (handle, stmt);
+      lia_bench_step (handle, stmt);
     }
   sqlite3_finalize (stmt);
 
-  stmt = prepare_or_die (handle,
-                         "INSERT INTO faculty (integration_id, external_id, name, email, created_at, updated_at)"
-                         " VALUES (1, ?1, ?2, ?3, 0, 0)");
+  stmt = lia_bench_prepare (handle,
+                            "INSERT INTO faculty (integration_id, external_id, name, email, created_at, updated_at)"
+                            " VALUES (1, ?1, ?2, ?3, 0, 0)");
   for (int i = 0; i < TEACHERS; i++)
     {
       char id[16], name[64], email[64];
@@ -161,15 +110,15 @@ fill (const char *db_path,
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, email, -1, SQLITE_TRANSIENT);
-      step_or_die (handle, stmt);
+      lia_bench_step (handle, stmt);
     }
   sqlite3_finalize (stmt);
 
-  stmt = prepare_or_die (handle,
-                         "INSERT INTO sessions (integration_id, external_id, title, start_at, end_at, location,"
-                         "                      subject_id, faculty_id, description, meeting_url, sequence,"
-                         "                      created_at, updated_at)"
-                         " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1719792000000, ?11)");
+  stmt = lia_bench_prepare (handle,
+                            "INSERT INTO sessions (integration_id, external_id, title, start_at, end_at, location,"
+                            "                      subject_id, faculty_id, description, meeting_url, sequence,"
+                            "                      created_at, updated_at)"
+                            " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1719792000000, ?11)");
   for (gint64 s = 0; s < n_sessions; s++)
     {
       gint64 day = g_array_index (days, gint64, MIN (s / per_day, (gint64) days->len - 1));
@@ -204,35 +153,32 @@ fill (const char *db_path,
         sqlite3_bind_null (stmt, 9);
       sqlite3_bind_int (stmt, 10, (int) (s % 3));
       sqlite3_bind_int64 (stmt, 11, 1725000000000 + s * 1000);
-      step_or_die (handle, stmt);
+      lia_bench_step (handle, stmt);
     }
   sqlite3_finalize (stmt);
-  exec_or_die (handle, "COMMIT");
+  lia_bench_exec (handle, "COMMIT");
 }
 
 static void
-measure_export (const char *db_path,
-                const char *out_path,
-                Sample     *sample)
+write_streamed (const char     *db_path,
+                const char     *out_path,
+                LiaBenchSample *sample)
 {
   g_autoptr(GError) error = NULL;
   LiaExportOptions options = { .kind = LIA_EXPORT_ICS };
 
   if (!lia_export_run (db_path, &options, out_path, NULL, NULL, NULL, &sample->rows, &error))
-    {
-      g_printerr ("bench-export-ics: %s\n", error->message);
-      exit (1);
-    }
+    lia_bench_die ("%s", error->message);
 }
 
 /* The way not taken: every VEVENT into one VCALENDAR, serialized once. */
 static void
-measure_tree (const char *db_path,
-              const char *out_path,
-              Sample     *sample)
+write_tree (const char     *db_path,
+            const char     *out_path,
+            LiaBenchSample *sample)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(LiaDatabase) db = lia_database_open (db_path, &error);
+  g_autoptr(LiaDatabase) db = lia_bench_open_database (db_path);
   g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
   g_autoptr(LiaVTimezone) zone = NULL;
   g_autoptr(icalcomponent) calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
@@ -240,18 +186,13 @@ measure_tree (const char *db_path,
   sqlite3_stmt *stmt;
   char *text;
 
-  if (db == NULL)
-    {
-      g_printerr ("bench-export-ics: %s\n", error->message);
-      exit (1);
-    }
-  stmt = prepare_or_die (lia_database_get_handle (db),
-                         "SELECT s.external_id, s.title, s.start_at, s.end_at, s.location, s.description,"
-                         "       s.sequence, s.updated_at, j.name, f.name, MIN(s.start_at) OVER (), MAX(s.end_at) OVER ()"
-                         "  FROM sessions AS s"
-                         "  LEFT JOIN subjects AS j ON j.integration_id = s.integration_id AND j.external_id = s.subject_id"
-                         "  LEFT JOIN faculty AS f ON f.integration_id = s.integration_id AND f.external_id = s.faculty_id"
-                         " ORDER BY s.start_at, s.id");
+  stmt = lia_bench_prepare (lia_database_get_handle (db),
+                            "SELECT s.external_id, s.title, s.start_at, s.end_at, s.location, s.description,"
+                            "       s.sequence, s.updated_at, j.name, f.name, MIN(s.start_at) OVER (), MAX(s.end_at) OVER ()"
+                            "  FROM sessions AS s"
+                            "  LEFT JOIN subjects AS j ON j.integration_id = s.integration_id AND j.external_id = s.subject_id"
+                            "  LEFT JOIN faculty AS f ON f.integration_id = s.integration_id AND f.external_id = s.faculty_id"
+                            " ORDER BY s.start_at, s.id");
   now = lia_vtimezone_utc_time (g_get_real_time () / G_USEC_PER_SEC);
   icalcomponent_add_property (calendar, icalproperty_new_prodid ("-//Liaison//Liaison " PACKAGE_VERSION "//EN"));
   icalcomponent_add_property (calendar, icalproperty_new_version ("2.0"));
@@ -286,178 +227,97 @@ measure_tree (const char *db_path,
 
   text = icalcomponent_as_ical_string_r (calendar);
   if (!g_file_set_contents (out_path, text, -1, &error))
-    {
-      g_printerr ("bench-export-ics: %s\n", error->message);
-      exit (1);
-    }
+    lia_bench_die ("%s", error->message);
   icalmemory_free_buffer (text);
 }
 
-typedef enum {
-  PHASE_FILL,
-  PHASE_EXPORT,
-  PHASE_TREE,
-} Phase;
+/* --- In the children ---------------------------------------------------- */
 
-/* Runs @phase in a forked child; returns the child's peak RSS in KiB. */
-static long
-run_child (Phase       phase,
-           const char *db_path,
-           const char *out_path,
-           gint64      n_sessions,
-           Sample     *out_sample)
+/* Times @writer, from opening the database to the file in place. */
+static void
+write_timed (const LiaBenchCase *bench_case,
+             LiaBenchSample     *sample,
+             WriteFunc           writer)
 {
-  struct rusage usage;
-  int fds[2], status;
-  pid_t pid;
+  gint64 begin = g_get_monotonic_time ();
 
-  if (pipe (fds) != 0)
-    exit (1);
-  pid = fork ();
-  if (pid < 0)
-    exit (1);
-  if (pid == 0)
-    {
-      Sample sample = { 0 };
-      gint64 begin = g_get_monotonic_time ();
-      GStatBuf st;
-
-      close (fds[0]);
-      if (phase == PHASE_FILL)
-        fill (db_path, n_sessions);
-      else if (phase == PHASE_EXPORT)
-        measure_export (db_path, out_path, &sample);
-      else
-        measure_tree (db_path, out_path, &sample);
-      sample.seconds = (g_get_monotonic_time () - begin) / 1e6;
-      if (out_path != NULL && g_stat (out_path, &st) == 0)
-        sample.bytes = st.st_size;
-      if (write (fds[1], &sample, sizeof sample) != sizeof sample)
-        _exit (1);
-      _exit (0);
-    }
-  close (fds[1]);
-  if (read (fds[0], out_sample, sizeof *out_sample) != sizeof *out_sample)
-    out_sample->rows = -1;
-  close (fds[0]);
-  if (wait4 (pid, &status, 0, &usage) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    {
-      g_printerr ("bench-export-ics: a child failed\n");
-      exit (1);
-    }
-  return usage.ru_maxrss;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
+  writer (bench_case->db_path, bench_case->out_path, sample);
+  sample->seconds = (g_get_monotonic_time () - begin) / 1e6;
+  sample->bytes = lia_bench_file_size (bench_case->out_path);
 }
 
 static void
-print_row (const char *what,
-           gint64      n_sessions,
-           double      seconds,
-           gint64      bytes,
-           long        peak_kb)
+streamed_cb (gpointer data,
+             gpointer result)
 {
-  g_print ("| %s | %" G_GINT64_FORMAT " | %.3f | %.0f | %.1f | %.1f |\n", what, n_sessions, seconds,
-           n_sessions / seconds, bytes / 1e6, peak_kb / 1024.0);
+  write_timed (data, result, write_streamed);
+}
+
+static void
+tree_cb (gpointer data,
+         gpointer result)
+{
+  write_timed (data, result, write_tree);
+}
+
+/* --- Main ---------------------------------------------------------------- */
+
+static void
+print_row (const char           *what,
+           gint64                n_sessions,
+           const LiaBenchSample *sample,
+           long                  peak_kb)
+{
+  g_print ("| %s | %" G_GINT64_FORMAT " | %.3f | %.0f | %.1f | %.1f |\n", what, n_sessions, sample->seconds,
+           n_sessions / sample->seconds, sample->bytes / 1e6, peak_kb / 1024.0);
+}
+
+static void
+measure (const LiaBenchCase *bench_case,
+         gpointer            user_data)
+{
+  const gboolean *tree = user_data;
+  LiaBenchSample sample;
+  long peak = lia_bench_run_repeated (streamed_cb, bench_case, "events", &sample);
+
+  print_row ("streamed (lia_export_run)", bench_case->n, &sample, peak);
+  if (*tree)
+    {
+      peak = lia_bench_run_child (tree_cb, (gpointer) bench_case, &sample, sizeof sample);
+      print_row ("one libical tree", bench_case->n, &sample, peak);
+    }
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *sizes_text = NULL;
-  g_autofree char *dir_option = NULL;
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) sizes = NULL;
+  g_autofree char *sizes = NULL;
   g_autofree char *dir = NULL;
   gboolean tree = FALSE;
   int runs = 3;
   GOptionEntry entries[] = {
-    { "sessions", 0, 0, G_OPTION_ARG_STRING, &sizes_text, "Session counts, comma-separated (default 10000,100000)", "N,…" },
+    { "sessions", 0, 0, G_OPTION_ARG_STRING, &sizes, "Session counts, comma-separated (default 10000,100000)", "N,…" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Exports per count; the median time is shown (default 3)", "N" },
     { "tree", 0, 0, G_OPTION_ARG_NONE, &tree, "Also build the whole calendar as one libical tree, for comparison", NULL },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir_option, "Work in DIR (default: a new folder in /tmp)", "DIR" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Work in DIR (default: a new folder in /tmp)", "DIR" },
     { NULL }
   };
 
-  context = g_option_context_new ("— time iCalendar exports");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || runs < 1)
-    {
-      g_printerr ("bench-export-ics: %s\n", error ? error->message : "--runs: must be at least 1");
-      return 2;
-    }
-  sizes = g_strsplit (sizes_text ? sizes_text : "10000,100000", ",", -1);
-  dir = dir_option ? g_strdup (dir_option) : g_dir_make_tmp ("bench-export-ics-XXXXXX", &error);
-  if (dir == NULL)
-    {
-      g_printerr ("bench-export-ics: %s\n", error->message);
-      return 1;
-    }
-
-  g_print ("iCalendar: lia_export_run() from SQLite to a file, Europe/Paris, %d runs each\n", runs);
-  g_print ("(median time; peak RSS is the largest of the runs, each in a process of its own)\n\n");
-  g_print ("| Writer | Sessions | Seconds | Events/s | Output MB | Peak RSS MB |\n");
-  g_print ("| --- | ---: | ---: | ---: | ---: | ---: |\n");
-
-  for (guint i = 0; sizes[i] != NULL; i++)
-    {
-      gint64 n_sessions = g_ascii_strtoll (sizes[i], NULL, 10);
-      g_autofree char *name = g_strdup_printf ("bench-ics-%s.db", sizes[i]);
-      g_autofree char *db_path = g_build_filename (dir, name, NULL);
-      g_autofree char *out_path = g_build_filename (dir, "export.ics", NULL);
-      g_autofree double *seconds = g_new (double, runs);
-      g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
-      long peak = 0;
-      Sample sample = { 0 };
-
-      if (n_sessions <= 0)
-        {
-          g_printerr ("bench-export-ics: --sessions: “%s” is not a positive number\n", sizes[i]);
-          return 2;
-        }
-      if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
-        run_child (PHASE_FILL, db_path, NULL, n_sessions, &sample);
-
-      for (int r = 0; r < runs; r++)
-        {
-          peak = MAX (peak, run_child (PHASE_EXPORT, db_path, out_path, n_sessions, &sample));
-          seconds[r] = sample.seconds;
-          if (sample.rows != n_sessions)
-            {
-              g_printerr ("bench-export-ics: exported %" G_GINT64_FORMAT " events of %" G_GINT64_FORMAT "\n",
-                          sample.rows, n_sessions);
-              return 1;
-            }
-        }
-      qsort (seconds, runs, sizeof *seconds, compare_doubles);
-      print_row ("streamed (lia_export_run)", n_sessions, seconds[runs / 2], sample.bytes, peak);
-
-      if (tree)
-        {
-          peak = run_child (PHASE_TREE, db_path, out_path, n_sessions, &sample);
-          print_row ("one libical tree", n_sessions, sample.seconds, sample.bytes, peak);
-        }
-
-      g_unlink (out_path);
-      if (dir_option == NULL)
-        {
-          g_unlink (db_path);
-          g_unlink (wal);
-          g_unlink (shm);
-        }
-    }
-
-  if (dir_option == NULL)
-    g_rmdir (dir);
+  lia_bench_parse_options ("— time iCalendar exports", entries, &argc, &argv);
+  lia_bench_sweep (&(LiaBenchSweep) {
+    .title = "iCalendar: lia_export_run() from SQLite to a file, Europe/Paris",
+    .columns = "| Writer | Sessions | Seconds | Events/s | Output MB | Peak RSS MB |\n"
+               "| --- | ---: | ---: | ---: | ---: | ---: |\n",
+    .sizes = sizes ? sizes : "10000,100000",
+    .option = "--sessions",
+    .runs = runs,
+    .dir = dir,
+    .db_prefix = "bench-ics",
+    .out_name = "export.ics",
+    .fill = fill,
+    .measure = measure,
+    .user_data = &tree,
+  });
   return 0;
 }
