@@ -15,8 +15,9 @@
  * the header bar when wide and from the bottom bar when narrow. Each page
  * is a widget of its own that loads what it shows from the window's
  * database. The History and Exports pages are made when they first show:
- * nothing of theirs is in the first frame, and building them (and reading
- * a long history) took a tenth of the start-up. */
+ * nothing of theirs is in the first frame, yet building them, and the
+ * History page reading a long history and making its rows, came before
+ * it. */
 struct _LiaWindow
 {
   AdwApplicationWindow  parent_instance;
