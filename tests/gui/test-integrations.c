@@ -748,6 +748,29 @@ test_cards_statuses (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH)),
                    ==, "Sync “Moodle – Lycée Jean Moulin” on schedule");
 
+  /* The card's menu is made when first opened: Edit (the form, on this
+   * integration) and Delete. */
+  {
+    GtkMenuButton *more = find_any (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON);
+    g_autoptr(GVariant) target = NULL;
+    g_autofree char *action = NULL;
+    GMenuModel *menu;
+
+    g_assert_null (gtk_menu_button_get_menu_model (more));
+    gtk_menu_button_popup (more);
+    menu = gtk_menu_button_get_menu_model (more);
+    g_assert_nonnull (menu);
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+    g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.edit-integration");
+    target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+    g_assert_cmpint (g_variant_get_int64 (target), ==, lia_integration_row_get_id (card));
+    g_clear_pointer (&action, g_free);
+    g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "card.delete");
+    gtk_menu_button_popdown (more);
+  }
+
   /* The scheduler fills in the next runs: 30 and 60 minute intervals. */
   lia_sync_controller_start_scheduler (lia_window_get_sync_controller (LIA_WINDOW (window)));
   wait.name = "Moodle – Lycée Jean Moulin";
