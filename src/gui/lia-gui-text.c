@@ -200,6 +200,26 @@ lia_gui_text_records (gint64 records)
                           number);
 }
 
+/* A running sync's records so far: "1,200 records", or with what the last
+ * successful sync brought, "1,200 of about 4,000 records". */
+char *
+lia_gui_text_progress (gint64 records,
+                       gint64 expected)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *of = NULL;
+
+  if (expected <= 0)
+    return lia_gui_text_records (records);
+
+  number = g_strdup_printf ("%'" G_GINT64_FORMAT, records);
+  of = g_strdup_printf ("%'" G_GINT64_FORMAT, expected);
+  /* Translators: a sync's progress; the first %s is the records so far,
+   * the second what the last successful sync brought, digits grouped. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of about %s record", "%s of about %s records", expected),
+                          number, of);
+}
+
 /* One line about a connection test, from the fields of a
  * LiaConnectionTest: "Connected (HTTP 200, 35 ms)", or the error's code,
  * what happened and what to do: "CONNECTION_ERROR: … — …". */

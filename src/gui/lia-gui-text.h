@@ -20,6 +20,8 @@ char       *lia_gui_text_last_sync    (gint64      last_sync_ms,
 char       *lia_gui_text_next_sync    (gint64      next_ms,
                                        GDateTime  *now);
 char       *lia_gui_text_records      (gint64      records);
+char       *lia_gui_text_progress     (gint64      records,
+                                       gint64      expected);
 char       *lia_gui_text_connection_test (guint       http_status,
                                           gint64      response_ms,
                                           const char *code,

@@ -34,7 +34,6 @@ struct _LiaIntegrationRow
   char              *last_result;
 
   gboolean           syncing;
-  guint              pulse_id;
   gboolean           testing;
   gboolean           deleting;
   gboolean           reverting;     /* the switch is being set back */
@@ -112,17 +111,11 @@ update_status (LiaIntegrationRow *self)
 }
 
 /* A screen reader moving through the list hears the name, then the rest
- * in the order the card shows it; each control names the integration it
- * acts on, as several cards have the same buttons. */
+ * in the order the card shows it. */
 static void
-update_accessible (LiaIntegrationRow *self)
+update_description (LiaIntegrationRow *self)
 {
   g_autofree char *description = NULL;
-  g_autofree char *enable = NULL;
-  g_autofree char *test = NULL;
-  g_autofree char *sync = NULL;
-  g_autofree char *cancel = NULL;
-  g_autofree char *more = NULL;
 
   description = g_strdup_printf ("%s, %s, %s, %s",
                                  gtk_label_get_label (self->kind_label),
@@ -130,8 +123,24 @@ update_accessible (LiaIntegrationRow *self)
                                  gtk_label_get_label (self->last_sync_label),
                                  gtk_label_get_label (self->next_sync_label));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
+/* Each control names the integration it acts on, as several cards have
+ * the same buttons. Only when the name changes: a tooltip set on a shown
+ * widget asks the display server where the pointer is. */
+static void
+update_names (LiaIntegrationRow *self)
+{
+  g_autofree char *enable = NULL;
+  g_autofree char *test = NULL;
+  g_autofree char *sync = NULL;
+  g_autofree char *cancel = NULL;
+  g_autofree char *more = NULL;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->name,
                                   -1);
 
   /* Translators: %s is an integration's name, on its switch. */
@@ -162,43 +171,37 @@ update_actions (LiaIntegrationRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.delete", !self->syncing && !self->deleting);
 }
 
+/* The records so far and, when the integration synced successfully
+ * before, a bar that fills against what that sync brought. It changes
+ * only when the controller reports, at most four times a second: an
+ * activity-mode bar would animate at the frame rate for the whole sync,
+ * and with software GL each frame takes CPU from the sync. */
 static void
-update_menu (LiaIntegrationRow *self)
+update_progress (LiaIntegrationRow *self)
 {
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit"), NULL);
-
-  /* The integration form answers win.edit-integration. */
-  g_menu_item_set_action_and_target_value (edit, "win.edit-integration", g_variant_new_int64 (self->id));
-  g_menu_append_item (menu, edit);
-  g_menu_append (menu, _("_Delete…"), "card.delete");
-  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
-}
-
-static void
-update_progress_label (LiaIntegrationRow *self)
-{
+  g_autofree char *text = NULL;
   gint64 records = 0;
+  gint64 expected = 0;
+  gboolean reported;
 
-  if (lia_sync_controller_get_progress (self->controller, self->id, &records))
-    {
-      g_autofree char *text = lia_gui_text_records (records);
+  reported = lia_sync_controller_get_progress (self->controller, self->id, &records, &expected);
+  if (reported)
+    text = lia_gui_text_progress (records, expected);
+  gtk_label_set_label (self->progress_label, text != NULL ? text : _("Syncing…"));
 
-      gtk_label_set_label (self->progress_label, text);
-    }
-  else
-    {
-      gtk_label_set_label (self->progress_label, _("Syncing…"));
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), reported && expected > 0);
+  if (reported && expected > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, MIN ((double) records / expected, 1.0));
 }
 
-static gboolean
-pulse_cb (gpointer user_data)
+/* The progress and Cancel while syncing, and the actions that fit. */
+static void
+show_sync_state (LiaIntegrationRow *self)
 {
-  LiaIntegrationRow *self = LIA_INTEGRATION_ROW (user_data);
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
+  gtk_widget_set_visible (self->progress_box, self->syncing);
+  if (self->syncing)
+    update_progress (self);
+  update_actions (self);
 }
 
 static void
@@ -206,16 +209,9 @@ set_syncing (LiaIntegrationRow *self,
              gboolean           syncing)
 {
   self->syncing = syncing;
-  gtk_widget_set_visible (self->progress_box, syncing);
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
-  if (syncing)
-    {
-      update_progress_label (self);
-      self->pulse_id = g_timeout_add (120, pulse_cb, self);
-    }
+  show_sync_state (self);
   update_status (self);
-  update_actions (self);
-  update_accessible (self);
+  update_description (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -228,6 +224,58 @@ set_switch (LiaIntegrationRow *self,
   gtk_switch_set_active (self->enable_switch, active);
   gtk_switch_set_state (self->enable_switch, active);
   self->reverting = FALSE;
+}
+
+/* The last sync and the next one, relative to @now. */
+static void
+show_times (LiaIntegrationRow *self,
+            GDateTime         *now)
+{
+  g_autofree char *last = NULL;
+  g_autofree char *next = NULL;
+  gint64 next_ms = -1;
+
+  /* The scheduler skips what is off or waits for a sign-in. */
+  if (self->enabled && g_strcmp0 (self->status, LIA_STATUS_NEEDS_SIGNIN) != 0)
+    next_ms = lia_sync_controller_get_next_run (self->controller, self->id);
+
+  last = lia_gui_text_last_sync (self->last_sync, self->last_result, now);
+  next = lia_gui_text_next_sync (next_ms, now);
+  gtk_label_set_label (self->last_sync_label, last);
+  gtk_label_set_label (self->next_sync_label, next);
+}
+
+static void
+show_integration (LiaIntegrationRow    *self,
+                  const LiaIntegration *integration,
+                  GDateTime            *now)
+{
+  const LiaKindInfo *kind = lia_kind_get (integration->kind);
+  gboolean renamed = g_strcmp0 (self->name, integration->name) != 0;
+
+  g_free (self->name);
+  self->name = g_strdup (integration->name);
+  self->kind = integration->kind;
+  self->enabled = integration->enabled;
+  g_free (self->status);
+  self->status = g_strdup (integration->status);
+  self->last_sync = integration->last_sync;
+  g_free (self->last_result);
+  self->last_result = g_strdup (integration->last_result);
+
+  gtk_image_set_from_icon_name (self->kind_icon, kind->icon_name);
+  gtk_label_set_label (self->kind_label, _(kind->display_name));
+  if (renamed)
+    {
+      gtk_label_set_label (self->name_label, integration->name);
+      update_names (self);
+    }
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->enable_switch)))
+    set_switch (self, integration->enabled);
+
+  update_status (self);
+  show_times (self, now);
+  update_description (self);
 }
 
 /* --- Callbacks ----------------------------------------------------------- */
@@ -283,7 +331,24 @@ on_sync_progress_cb (LiaIntegrationRow *self,
   if (id != self->id || !self->syncing)
     return;
 
-  update_progress_label (self);
+  update_progress (self);
+}
+
+/* Made when first opened: a popover for each of 200 cards costs start-up
+ * time for menus that are rarely opened. */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  LiaIntegrationRow *self = LIA_INTEGRATION_ROW (user_data);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit"), NULL);
+
+  /* The integration form answers win.edit-integration. */
+  g_menu_item_set_action_and_target_value (edit, "win.edit-integration", g_variant_new_int64 (self->id));
+  g_menu_append_item (menu, edit);
+  g_menu_append (menu, _("_Delete…"), "card.delete");
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
 static void
@@ -570,7 +635,6 @@ lia_integration_row_dispose (GObject *object)
   LiaIntegrationRow *self = LIA_INTEGRATION_ROW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), LIA_TYPE_INTEGRATION_ROW);
 
   G_OBJECT_CLASS (lia_integration_row_parent_class)->dispose (object);
@@ -647,6 +711,7 @@ lia_integration_row_init (LiaIntegrationRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 }
 
 /* --- Public API ---------------------------------------------------------- */
@@ -672,10 +737,8 @@ lia_integration_row_new (const LiaIntegration *integration,
   g_signal_connect_object (controller, "sync-finished", G_CALLBACK (on_sync_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "schedule-changed", G_CALLBACK (on_schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
-  lia_integration_row_update (self, integration);
-  lia_integration_row_update_time (self, now);
-  set_syncing (self, self->syncing);
-  update_menu (self);
+  show_integration (self, integration, now);
+  show_sync_state (self);
 
   return GTK_WIDGET (self);
 }
@@ -710,30 +773,11 @@ lia_integration_row_update (LiaIntegrationRow    *self,
                             const LiaIntegration *integration)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  const LiaKindInfo *kind;
 
   g_return_if_fail (LIA_IS_INTEGRATION_ROW (self));
   g_return_if_fail (integration != NULL && integration->id == self->id);
 
-  g_free (self->name);
-  self->name = g_strdup (integration->name);
-  self->kind = integration->kind;
-  self->enabled = integration->enabled;
-  g_free (self->status);
-  self->status = g_strdup (integration->status);
-  self->last_sync = integration->last_sync;
-  g_free (self->last_result);
-  self->last_result = g_strdup (integration->last_result);
-
-  kind = lia_kind_get (integration->kind);
-  gtk_image_set_from_icon_name (self->kind_icon, kind->icon_name);
-  gtk_label_set_label (self->kind_label, _(kind->display_name));
-  gtk_label_set_label (self->name_label, integration->name);
-  if (gtk_widget_get_sensitive (GTK_WIDGET (self->enable_switch)))
-    set_switch (self, integration->enabled);
-
-  update_status (self);
-  lia_integration_row_update_time (self, now);
+  show_integration (self, integration, now);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -743,22 +787,11 @@ void
 lia_integration_row_update_time (LiaIntegrationRow *self,
                                  GDateTime         *now)
 {
-  g_autofree char *last = NULL;
-  g_autofree char *next = NULL;
-  gint64 next_ms = -1;
-
   g_return_if_fail (LIA_IS_INTEGRATION_ROW (self));
   g_return_if_fail (now != NULL);
 
-  /* The scheduler skips what is off or waits for a sign-in. */
-  if (self->enabled && g_strcmp0 (self->status, LIA_STATUS_NEEDS_SIGNIN) != 0)
-    next_ms = lia_sync_controller_get_next_run (self->controller, self->id);
-
-  last = lia_gui_text_last_sync (self->last_sync, self->last_result, now);
-  next = lia_gui_text_next_sync (next_ms, now);
-  gtk_label_set_label (self->last_sync_label, last);
-  gtk_label_set_label (self->next_sync_label, next);
-  update_accessible (self);
+  show_times (self, now);
+  update_description (self);
 }
 
 /* Whether a search for @query finds the card, by its name, its kind or

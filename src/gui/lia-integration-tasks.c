@@ -123,6 +123,30 @@ count_runs_thread (GTask        *task,
 }
 
 static void
+last_records_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Op *op = task_data;
+  g_autoptr(LiaDatabase) db = open_or_return (task);
+  LiaHistoryFilter filter = { .integration_id = op->id, .status = "success" };
+  g_autoptr(GPtrArray) runs = NULL;
+  GError *error = NULL;
+
+  if (db == NULL)
+    return;
+  runs = lia_history_list (db, &filter, 0, 1, TRUE, &error);
+  if (runs == NULL)
+    g_task_return_error (task, error);
+  else if (runs->len == 0)
+    g_task_return_int (task, 0);
+  else
+    g_task_return_int (task, lia_sync_run_total (g_ptr_array_index (runs, 0),
+                                                 G_STRUCT_OFFSET (LiaSyncCounts, processed)));
+}
+
+static void
 remove_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
@@ -219,6 +243,33 @@ lia_integration_tasks_count_runs_finish (GAsyncResult  *result,
                                          GError       **error)
 {
   g_return_val_if_fail (is_valid (result, lia_integration_tasks_count_runs_async), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* How many records the integration's last successful sync processed: what
+ * the next one will likely bring. */
+void
+lia_integration_tasks_last_records_async (const char          *database_path,
+                                          gint64               id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (database_path != NULL);
+
+  task = new_task (database_path, id, lia_integration_tasks_last_records_async, cancellable, callback, user_data);
+  g_task_run_in_thread (task, last_records_thread);
+}
+
+/* The records, 0 when it never synced successfully, or -1 with @error set. */
+gint64
+lia_integration_tasks_last_records_finish (GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (is_valid (result, lia_integration_tasks_last_records_async), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
 }

@@ -36,6 +36,14 @@ void            lia_integration_tasks_count_runs_async   (const char           *
 gint64          lia_integration_tasks_count_runs_finish  (GAsyncResult         *result,
                                                           GError              **error);
 
+void            lia_integration_tasks_last_records_async  (const char           *database_path,
+                                                           gint64                id,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gint64          lia_integration_tasks_last_records_finish (GAsyncResult         *result,
+                                                           GError              **error);
+
 void            lia_integration_tasks_remove_async       (const char           *database_path,
                                                           gint64                id,
                                                           GCancellable         *cancellable,

@@ -197,11 +197,13 @@ filter_row (GtkListBoxRow *row,
                                       gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* The card's status or name changed, which a search may now find or not:
+ * the filter runs again on that card alone, not on the whole list. */
 static void
 on_row_changed_cb (LiaIntegrationsPage *self,
                    LiaIntegrationRow   *row)
 {
-  gtk_list_box_invalidate_filter (self->list_box);
+  gtk_list_box_row_changed (GTK_LIST_BOX_ROW (row));
   update_list_state (self);
 }
 

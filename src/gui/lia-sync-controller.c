@@ -5,6 +5,7 @@
 
 #include "lia-database.h"
 #include "lia-integration-store.h"
+#include "lia-integration-tasks.h"
 #include "lia-sync-controller.h"
 #include "lia-sync-runner.h"
 
@@ -17,7 +18,13 @@
  * A manual sync has a GCancellable of its own. The scheduler cancels only
  * all of its syncs at once, so cancelling a scheduled sync restarts the
  * scheduler: any other scheduled sync under way ends too, recorded as
- * cancelled, and runs again at its next slot. */
+ * cancelled, and runs again at its next slot.
+ *
+ * A manual sync's progress is passed on at most every
+ * PROGRESS_INTERVAL_US: each update redraws the card, which with software
+ * GL costs a frame of the whole window. When it starts, the records its
+ * integration's last successful sync processed are read too, for the card
+ * to show how far along it probably is. */
 struct _LiaSyncController
 {
   GObject       parent_instance;
@@ -41,12 +48,20 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 4)
+
 typedef struct {
+  LiaSyncController *self;
   gint64             id;
   gboolean           scheduled;
-  GCancellable      *cancellable;  /* manual syncs only */
+  GCancellable      *cancellable;     /* manual syncs only */
+  GCancellable      *estimate_cancellable;  /* of the read of @expected */
   gint64             records;
+  guint              pages;
+  gint64             expected;        /* the last success's records; 0: unknown */
   gboolean           has_progress;
+  gint64             emitted_at;      /* monotonic µs of the last sync-progress */
+  guint              emit_id;         /* a sync-progress held back */
 } Running;
 
 /* What a manual sync's completion needs. */
@@ -60,7 +75,10 @@ typedef struct {
 static void
 running_free (Running *running)
 {
+  g_cancellable_cancel (running->estimate_cancellable);
+  g_clear_object (&running->estimate_cancellable);
   g_clear_object (&running->cancellable);
+  g_clear_handle_id (&running->emit_id, g_source_remove);
   g_free (running);
 }
 
@@ -70,6 +88,64 @@ id_key (gint64 id)
   return g_memdup2 (&id, sizeof id);
 }
 
+static void
+emit_progress (Running *running)
+{
+  running->emitted_at = g_get_monotonic_time ();
+  g_signal_emit (running->self, signals[SYNC_PROGRESS], 0, running->id, running->records, running->pages);
+}
+
+static gboolean
+emit_held_progress_cb (gpointer user_data)
+{
+  Running *running = user_data;
+
+  running->emit_id = 0;
+  emit_progress (running);
+  return G_SOURCE_REMOVE;
+}
+
+/* Emits sync-progress now, or once PROGRESS_INTERVAL_US has passed since
+ * the last one. */
+static void
+queue_progress (Running *running)
+{
+  gint64 wait = running->emitted_at + PROGRESS_INTERVAL_US - g_get_monotonic_time ();
+
+  if (running->emit_id != 0)
+    return;
+  if (wait <= 0)
+    emit_progress (running);
+  else
+    running->emit_id = g_timeout_add ((guint) (wait / 1000) + 1, emit_held_progress_cb, running);
+}
+
+static void
+on_last_records_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Running *running = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 records;
+
+  /* Cancelled when the sync ended: @running is gone. */
+  records = lia_integration_tasks_last_records_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&running->estimate_cancellable);
+  if (records < 0)
+    {
+      g_debug ("Cannot read the last sync of integration %" G_GINT64_FORMAT ": %s",
+               running->id, error->message);
+      return;
+    }
+  running->expected = records;
+  if (records > 0 && running->has_progress)
+    queue_progress (running);
+}
+
 static Running *
 add_running (LiaSyncController *self,
              gint64             id,
@@ -77,6 +153,7 @@ add_running (LiaSyncController *self,
 {
   Running *running = g_new0 (Running, 1);
 
+  running->self = self;
   running->id = id;
   running->scheduled = scheduled;
   g_hash_table_insert (self->running, id_key (id), running);
@@ -111,9 +188,9 @@ on_sync_progress_cb (const LiaSyncProgress *progress,
     return;
 
   running->records = progress->records;
+  running->pages = progress->pages;
   running->has_progress = TRUE;
-  g_signal_emit (self, signals[SYNC_PROGRESS], 0,
-                 progress->integration_id, progress->records, progress->pages);
+  queue_progress (running);
 }
 
 static void
@@ -284,8 +361,10 @@ lia_sync_controller_class_init (LiaSyncControllerClass *klass)
    * @records: records processed so far, every data type together
    * @pages: pages so far
    *
-   * At most every 100 ms while a manual sync runs. Scheduled syncs
-   * report no progress.
+   * At most four times a second while a manual sync runs, and when the
+   * records it will probably bring are known (see
+   * lia_sync_controller_get_progress()). Scheduled syncs report no
+   * progress.
    */
   signals[SYNC_PROGRESS] = g_signal_new ("sync-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 3,
@@ -418,6 +497,9 @@ lia_sync_controller_sync (LiaSyncController *self,
 
   running = add_running (self, integration_id, FALSE);
   running->cancellable = g_cancellable_new ();
+  running->estimate_cancellable = g_cancellable_new ();
+  lia_integration_tasks_last_records_async (self->database_path, integration_id, running->estimate_cancellable,
+                                            on_last_records_cb, running);
   g_debug ("Manual sync of integration %" G_GINT64_FORMAT, integration_id);
   g_signal_emit (self, signals[SYNC_STARTED], 0, integration_id);
 
@@ -459,17 +541,22 @@ lia_sync_controller_is_running (LiaSyncController *self,
 }
 
 /* Whether the integration's running sync has reported progress yet, and
- * its records so far. */
+ * its records so far. @out_expected gets how many records the last
+ * successful sync of the integration processed (0 when unknown): about
+ * what this one will bring, whether it reported progress or not. */
 gboolean
 lia_sync_controller_get_progress (LiaSyncController *self,
                                   gint64             integration_id,
-                                  gint64            *out_records)
+                                  gint64            *out_records,
+                                  gint64            *out_expected)
 {
   Running *running;
 
   g_return_val_if_fail (LIA_IS_SYNC_CONTROLLER (self), FALSE);
 
   running = g_hash_table_lookup (self->running, &integration_id);
+  if (out_expected != NULL)
+    *out_expected = running != NULL ? running->expected : 0;
   if (running == NULL || !running->has_progress)
     return FALSE;
   if (out_records != NULL)

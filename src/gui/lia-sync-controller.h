@@ -27,7 +27,8 @@ gboolean           lia_sync_controller_is_running        (LiaSyncController    *
                                                           gint64                integration_id);
 gboolean           lia_sync_controller_get_progress      (LiaSyncController    *self,
                                                           gint64                integration_id,
-                                                          gint64               *out_records);
+                                                          gint64               *out_records,
+                                                          gint64               *out_expected);
 gint64             lia_sync_controller_get_next_run      (LiaSyncController    *self,
                                                           gint64                integration_id);
 

@@ -14,7 +14,10 @@
 /* The main window: one AdwViewStack page per area of the app, switched from
  * the header bar when wide and from the bottom bar when narrow. Each page
  * is a widget of its own that loads what it shows from the window's
- * database. */
+ * database. The History and Exports pages are made when they first show:
+ * nothing of theirs is in the first frame, yet building them, and the
+ * History page reading a long history and making its rows, came before
+ * it. */
 struct _LiaWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -25,8 +28,10 @@ struct _LiaWindow
 
   AdwViewStack         *view_stack;
   LiaIntegrationsPage  *integrations_page;
-  LiaHistoryPage       *history_page;
-  LiaExportsPage       *exports_page;
+  AdwBin               *history_bin;
+  LiaHistoryPage       *history_page;       /* NULL until it first shows */
+  AdwBin               *exports_bin;
+  LiaExportsPage       *exports_page;       /* NULL until it first shows */
   AdwToastOverlay      *toast_overlay;
   GtkToggleButton      *search_button;
 };
@@ -72,6 +77,31 @@ save_window_state (LiaWindow *self)
       g_settings_set_int (self->settings, "window-height", height);
     }
   g_settings_apply (self->settings);
+}
+
+static LiaHistoryPage *
+ensure_history_page (LiaWindow *self)
+{
+  if (self->history_page == NULL)
+    {
+      self->history_page = g_object_new (LIA_TYPE_HISTORY_PAGE, NULL);
+      if (self->sync_controller != NULL)
+        lia_history_page_set_sync_controller (self->history_page, self->sync_controller);
+      lia_history_page_set_database_path (self->history_page, self->database_path);
+      adw_bin_set_child (self->history_bin, GTK_WIDGET (self->history_page));
+    }
+  return self->history_page;
+}
+
+static void
+ensure_exports_page (LiaWindow *self)
+{
+  if (self->exports_page == NULL)
+    {
+      self->exports_page = g_object_new (LIA_TYPE_EXPORTS_PAGE, NULL);
+      lia_exports_page_set_database_path (self->exports_page, self->database_path);
+      adw_bin_set_child (self->exports_bin, GTK_WIDGET (self->exports_page));
+    }
 }
 
 /* --- Start-up report ----------------------------------------------------- */
@@ -139,7 +169,7 @@ reload_action (GtkWidget  *widget,
   const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
   if (g_strcmp0 (visible, "history") == 0)
-    lia_history_page_reload (self->history_page);
+    lia_history_page_reload (ensure_history_page (self));
   else
     lia_integrations_page_reload (self->integrations_page);
 }
@@ -157,7 +187,7 @@ show_run_action (GtkWidget  *widget,
   if (run_id <= 0)
     return;
   adw_view_stack_set_visible_child_name (self->view_stack, "history");
-  lia_history_page_show_run (self->history_page, run_id);
+  lia_history_page_show_run (ensure_history_page (self), run_id);
 }
 
 /* win.open-folder(s): a folder's URI, shown in the file manager (the
@@ -189,6 +219,19 @@ search_action (GtkWidget  *widget,
 
   adw_view_stack_set_visible_child_name (self->view_stack, "integrations");
   lia_integrations_page_start_search (self->integrations_page);
+}
+
+static void
+on_visible_page_cb (LiaWindow  *self,
+                    GParamSpec *pspec,
+                    GObject    *view_stack)
+{
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (visible, "history") == 0)
+    ensure_history_page (self);
+  else if (g_strcmp0 (visible, "exports") == 0)
+    ensure_exports_page (self);
 }
 
 /* The search button searches integrations: it shows on their page only. */
@@ -239,15 +282,18 @@ lia_window_constructed (GObject *object)
 
   restore_window_state (self);
   lia_integrations_page_set_database_path (self->integrations_page, self->database_path);
-  lia_history_page_set_database_path (self->history_page, self->database_path);
-  lia_exports_page_set_database_path (self->exports_page, self->database_path);
 }
 
 static void
 lia_window_dispose (GObject *object)
 {
-  g_clear_object (&LIA_WINDOW (object)->sync_controller);
+  LiaWindow *self = LIA_WINDOW (object);
+
+  g_clear_object (&self->sync_controller);
   gtk_widget_dispose_template (GTK_WIDGET (object), LIA_TYPE_WINDOW);
+  /* They went with their bins. */
+  self->history_page = NULL;
+  self->exports_page = NULL;
 
   G_OBJECT_CLASS (lia_window_parent_class)->dispose (object);
 }
@@ -333,8 +379,8 @@ lia_window_class_init (LiaWindowClass *klass)
                                                "/io/github/liaison/Liaison/ui/lia-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, integrations_page);
-  gtk_widget_class_bind_template_child (widget_class, LiaWindow, history_page);
-  gtk_widget_class_bind_template_child (widget_class, LiaWindow, exports_page);
+  gtk_widget_class_bind_template_child (widget_class, LiaWindow, history_bin);
+  gtk_widget_class_bind_template_child (widget_class, LiaWindow, exports_bin);
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LiaWindow, search_button);
   gtk_widget_class_bind_template_callback (widget_class, is_integrations_page);
@@ -353,8 +399,6 @@ lia_window_class_init (LiaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-integration", "x", edit_integration_action);
 
   g_type_ensure (LIA_TYPE_INTEGRATIONS_PAGE);
-  g_type_ensure (LIA_TYPE_HISTORY_PAGE);
-  g_type_ensure (LIA_TYPE_EXPORTS_PAGE);
 }
 
 static void
@@ -367,6 +411,8 @@ lia_window_init (LiaWindow *self)
     g_signal_connect (self, "realize", G_CALLBACK (on_report_realize_cb), NULL);
 
   self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->integrations_page, "search-mode",
                           self->search_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -395,7 +441,6 @@ lia_window_new (AdwApplication *application,
       self->sync_controller = g_object_ref (lia_application_get_sync_controller (LIA_APPLICATION (application),
                                                                                   database_path));
       lia_integrations_page_set_sync_controller (self->integrations_page, self->sync_controller);
-      lia_history_page_set_sync_controller (self->history_page, self->sync_controller);
     }
 
   return self;

@@ -367,6 +367,19 @@ find_card (GtkWidget *widget,
   return NULL;
 }
 
+typedef struct {
+  GtkWidget *window;
+  gint64     id;
+} CardWait;
+
+static gboolean
+has_card (gpointer data)
+{
+  CardWait *wait = data;
+
+  return find_card (wait->window, wait->id) != NULL;
+}
+
 /* Opens the window on a new database, presses Sync on its card, and
  * records the probes' gaps (into @recorders) from the press to a second
  * after the sync's end. */
@@ -389,6 +402,7 @@ run_sync (GApplication *app,
   GdkFrameClock *frame_clock;
   gulong paint_id;
   guint frames = 0;
+  CardWait card_wait;
   GWeakRef ref;
   gint64 id, started, end;
   guint source_id, tick_id = 0;
@@ -399,6 +413,8 @@ run_sync (GApplication *app,
   g_settings_set_int (settings, "window-height", 800);
   g_settings_set_boolean (settings, "window-maximized", FALSE);
   window = lia_window_new (ADW_APPLICATION (app), db_path);
+  card_wait.window = GTK_WIDGET (window);
+  card_wait.id = id;
   gtk_window_present (GTK_WINDOW (window));
   /* The cards shown and painted, then a second to settle. */
   if (!wait_until (shows_card, window, 30))
@@ -409,6 +425,10 @@ run_sync (GApplication *app,
   if (!wait_until (has_painted, &frames, 30))
     g_error ("The window was not painted");
   g_signal_handler_disconnect (frame_clock, paint_id);
+  /* With many cards, the page adds them a batch at a time: all of them
+   * (the one to sync comes last, by name), then a second to settle. */
+  if (!wait_until (has_card, &card_wait, 30))
+    g_error ("The card of the integration to sync did not show");
   run_for (G_USEC_PER_SEC);
 
   controller = lia_window_get_sync_controller (window);

@@ -312,13 +312,11 @@ card_status (LiaIntegrationRow *card)
   return gtk_label_get_label (find_label_with_class (GTK_WIDGET (card), "lia-status"));
 }
 
-/* The label under the card's progress bar: "1,200 records". */
+/* The label beside the card's Cancel button: "1,200 records". */
 static GtkLabel *
 card_progress_label (LiaIntegrationRow *card)
 {
-  GtkWidget *bar = find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR);
-
-  return GTK_LABEL (gtk_widget_get_next_sibling (gtk_widget_get_parent (bar)));
+  return GTK_LABEL (find_label_with_class (GTK_WIDGET (card), "numeric"));
 }
 
 typedef struct {
@@ -615,6 +613,9 @@ test_text_misc (void)
 {
   g_autofree char *one = lia_gui_text_records (1);
   g_autofree char *many = lia_gui_text_records (1834);
+  g_autofree char *so_far = lia_gui_text_progress (1834, 0);
+  g_autofree char *of = lia_gui_text_progress (1834, 4000);
+  g_autofree char *of_one = lia_gui_text_progress (0, 1);
   g_autofree char *ok = lia_gui_text_connection_test (200, 35, NULL, "Connected", NULL);
   g_autofree char *folder = lia_gui_text_connection_test (0, 2, NULL, "1 file matches students.csv", NULL);
   g_autofree char *failed = lia_gui_text_connection_test (0, 12, "CONNECTION_ERROR", "No answer from erp.example.edu",
@@ -624,6 +625,9 @@ test_text_misc (void)
   /* Tests run in C.UTF-8, which does not group digits. */
   g_assert_cmpstr (one, ==, "1 record");
   g_assert_cmpstr (many, ==, "1834 records");
+  g_assert_cmpstr (so_far, ==, "1834 records");
+  g_assert_cmpstr (of, ==, "1834 of about 4000 records");
+  g_assert_cmpstr (of_one, ==, "0 of about 1 record");
   g_assert_cmpstr (ok, ==, "Connected (HTTP 200, 35 ms)");
   g_assert_cmpstr (folder, ==, "1 file matches students.csv (2 ms)");
   g_assert_cmpstr (failed, ==, "CONNECTION_ERROR: No answer from erp.example.edu — Check the address.");
@@ -743,6 +747,29 @@ test_cards_statuses (void)
    * says so in its tooltip too. */
   g_assert_cmpstr (gtk_widget_get_tooltip_text (find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH)),
                    ==, "Sync “Moodle – Lycée Jean Moulin” on schedule");
+
+  /* The card's menu is made when first opened: Edit (the form, on this
+   * integration) and Delete. */
+  {
+    GtkMenuButton *more = find_any (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON);
+    g_autoptr(GVariant) target = NULL;
+    g_autofree char *action = NULL;
+    GMenuModel *menu;
+
+    g_assert_null (gtk_menu_button_get_menu_model (more));
+    gtk_menu_button_popup (more);
+    menu = gtk_menu_button_get_menu_model (more);
+    g_assert_nonnull (menu);
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+    g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.edit-integration");
+    target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+    g_assert_cmpint (g_variant_get_int64 (target), ==, lia_integration_row_get_id (card));
+    g_clear_pointer (&action, g_free);
+    g_assert_true (g_menu_model_get_item_attribute (menu, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "card.delete");
+    gtk_menu_button_popdown (more);
+  }
 
   /* The scheduler fills in the next runs: 30 and 60 minute intervals. */
   lia_sync_controller_start_scheduler (lia_window_get_sync_controller (LIA_WINDOW (window)));
@@ -966,19 +993,19 @@ typedef struct {
   LiaIntegrationRow *card;
   gint64             seen_records;
   gboolean           saw_status;
+  const char        *expected;      /* the end of the label with a bar */
 } ProgressWait;
 
-/* While the card syncs: its status, its progress bar and a record count
- * that grows. */
+/* While the card syncs: its status and a record count that grows. */
 static gboolean
 shows_progress (gpointer data)
 {
   ProgressWait *wait = data;
-  GtkWidget *bar = find_any (GTK_WIDGET (wait->card), GTK_TYPE_PROGRESS_BAR);
-  const char *text = gtk_label_get_label (card_progress_label (wait->card));
+  GtkLabel *label = card_progress_label (wait->card);
+  const char *text = gtk_label_get_label (label);
   gint64 records;
 
-  if (!gtk_widget_is_drawable (bar))
+  if (!gtk_widget_is_drawable (GTK_WIDGET (label)))
     return FALSE;
   if (g_strcmp0 (card_status (wait->card), "Syncing") == 0)
     wait->saw_status = TRUE;
@@ -991,6 +1018,19 @@ shows_progress (gpointer data)
   return FALSE;
 }
 
+/* While the card syncs again: a bar that fills against the records of the
+ * last successful sync, which the label says. */
+static gboolean
+shows_expected (gpointer data)
+{
+  ProgressWait *wait = data;
+  GtkWidget *bar = find_any (GTK_WIDGET (wait->card), GTK_TYPE_PROGRESS_BAR);
+  const char *text = gtk_label_get_label (card_progress_label (wait->card));
+
+  return gtk_widget_is_drawable (bar) && g_str_has_suffix (text, wait->expected) &&
+         g_ascii_strtoll (text, NULL, 10) > 0;
+}
+
 static void
 test_cards_sync (void)
 {
@@ -1000,7 +1040,7 @@ test_cards_sync (void)
   g_autoptr(LiaDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
   CardWait wait = { NULL, NULL, 1, NULL };
-  ProgressWait progress = { NULL, 0, FALSE };
+  ProgressWait progress = { NULL, 0, FALSE, NULL };
   LiaIntegrationRow *card;
   GtkWidget *window;
   GtkWidget *sync_button;
@@ -1029,6 +1069,8 @@ test_cards_sync (void)
   g_assert_true (wait_until (shows_progress, &progress));
   g_assert_true (progress.saw_status);
   g_assert_true (lia_integration_row_is_syncing (card));
+  /* A first sync has no total to go by: the records so far, no bar. */
+  g_assert_false (gtk_widget_is_drawable (find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
   g_assert_false (gtk_widget_get_sensitive (sync_button));
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (card), "card.cancel")));
 
@@ -1044,6 +1086,15 @@ test_cards_sync (void)
   gtk_widget_activate (sync_button);
   progress.seen_records = 0;
   g_assert_true (wait_until (shows_progress, &progress));
+  /* This time the last sync tells what to expect. */
+  progress.expected = " of about 400 records";
+  g_assert_true (wait_until (shows_expected, &progress));
+  {
+    GtkProgressBar *bar = find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR);
+    gint64 records = g_ascii_strtoll (gtk_label_get_label (card_progress_label (card)), NULL, 10);
+
+    g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), records / 400.0, 1e-9);
+  }
   gtk_widget_activate (find_actionable (GTK_WIDGET (card), "card.cancel"));
   wait.text = "Last sync just now · Cancelled";
   g_assert_true (wait_until (card_shows, &wait));
@@ -1163,7 +1214,7 @@ test_screenshots (void)
   g_autoptr(LiaDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
   CardWait wait = { NULL, NULL, 5, NULL };
-  ProgressWait progress = { NULL, 0, FALSE };
+  ProgressWait progress = { NULL, 0, FALSE, NULL };
   LiaSyncController *controller;
   GtkWidget *wide;
   GtkWidget *narrow;
@@ -1174,6 +1225,8 @@ test_screenshots (void)
   add_one_of_each (db);
   sis = add_integration (db, json);
   add_run (db, sis, "success", 40);
+  exec_sql (db, "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
+                " VALUES (last_insert_rowid (), 'students', 2000, 0, 0, 2000, 0, 0)");
 
   /* Two windows on one database share its syncs. */
   wide = open_window (db_path, 1280, 800);
@@ -1193,7 +1246,9 @@ test_screenshots (void)
   set_school (school, 500, 2000);
   g_assert_true (lia_sync_controller_sync (controller, sis));
   progress.card = find_card (narrow, "Admissions and Student Information System");
+  progress.expected = " of about 2000 records";
   g_assert_true (wait_until (shows_progress, &progress));
+  g_assert_true (wait_until (shows_expected, &progress));
   g_assert_true (lia_integration_row_is_syncing (find_card (wide, "Admissions and Student Information System")));
 
   save_screenshots (wide, "integrations-1280x800");
