@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lia-bench.h"
 #include "lia-config.h"
 #include "lia-database.h"
 #include "lia-integration-store.h"
@@ -81,42 +82,6 @@ typedef struct {
 } Launch;
 
 /* --- Making the database ------------------------------------------------ */
-
-static void
-die_sql (sqlite3    *handle,
-         const char *what)
-{
-  g_printerr ("bench-gui-startup: %s: %s\n", what, sqlite3_errmsg (handle));
-  exit (1);
-}
-
-static void
-exec_or_die (sqlite3    *handle,
-             const char *sql)
-{
-  if (sqlite3_exec (handle, sql, NULL, NULL, NULL) != SQLITE_OK)
-    die_sql (handle, sql);
-}
-
-static sqlite3_stmt *
-prepare_or_die (sqlite3    *handle,
-                const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL) != SQLITE_OK)
-    die_sql (handle, sql);
-  return stmt;
-}
-
-static void
-step_or_die (sqlite3      *handle,
-             sqlite3_stmt *stmt)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    die_sql (handle, "insert");
-  sqlite3_reset (stmt);
-}
 
 /* A config of the integration's kind that lia_config_parse_data() accepts,
  * with no secret in it (nothing goes to the keyring). */
@@ -247,17 +212,17 @@ fill_runs (sqlite3     *handle,
   g_assert (planned == n_runs);
   qsort (plan, n_runs, sizeof *plan, compare_planned);
 
-  run_stmt = prepare_or_die (handle,
+  run_stmt = lia_bench_prepare (handle,
                              "INSERT INTO sync_runs (integration_id, trigger, status, dry_run, started_at, finished_at,"
                              " duration_ms, requests, bytes, error_total, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  count_stmt = prepare_or_die (handle,
+  count_stmt = lia_bench_prepare (handle,
                                "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
                                " VALUES (?, ?, ?, ?, ?, ?, 0, ?)");
-  log_stmt = prepare_or_die (handle,
+  log_stmt = lia_bench_prepare (handle,
                              "INSERT INTO sync_log (run_id, at, level, code, data_type, external_id, message)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?)");
 
-  exec_or_die (handle, "BEGIN");
+  lia_bench_exec (handle, "BEGIN");
   for (guint r = 0; r < n_runs; r++)
     {
       Integration *in = &integrations[plan[r].integration];
@@ -294,7 +259,7 @@ fill_runs (sqlite3     *handle,
         sqlite3_bind_text (run_stmt, 11, "Some records could not be read: see the log", -1, SQLITE_STATIC);
       else
         sqlite3_bind_null (run_stmt, 11);
-      step_or_die (handle, run_stmt);
+      lia_bench_step (handle, run_stmt);
       run_id = sqlite3_last_insert_rowid (handle);
 
       for (guint t = 0; t < n_types && !failed; t++)
@@ -313,7 +278,7 @@ fill_runs (sqlite3     *handle,
           sqlite3_bind_int (count_stmt, 5, updated);
           sqlite3_bind_int (count_stmt, 6, MAX (processed - created - updated - type_errors, 0));
           sqlite3_bind_int (count_stmt, 7, type_errors);
-          step_or_die (handle, count_stmt);
+          lia_bench_step (handle, count_stmt);
         }
 
       /* The log: the failure, or the first few record errors. */
@@ -328,17 +293,15 @@ fill_runs (sqlite3     *handle,
           sqlite3_bind_text (log_stmt, 5, failed ? NULL : types[0], -1, SQLITE_STATIC);
           sqlite3_bind_text (log_stmt, 6, external_id, -1, SQLITE_STATIC);
           sqlite3_bind_text (log_stmt, 7, failed ? error_messages[code] : "email: not an email address", -1, SQLITE_STATIC);
-          step_or_die (handle, log_stmt);
+          lia_bench_step (handle, log_stmt);
         }
     }
-  exec_or_die (handle, "COMMIT");
+  lia_bench_exec (handle, "COMMIT");
 
   sqlite3_finalize (run_stmt);
   sqlite3_finalize (count_stmt);
   sqlite3_finalize (log_stmt);
 }
-
-static const char * const sqlite_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
 /* Makes the database at @path (through a temporary file beside it, so
  * that an interrupted run leaves no half-made cache). */
@@ -358,17 +321,13 @@ make_database (const char *path,
   gint64 start = g_get_monotonic_time ();
 
   g_print ("Making %s: %u integrations, %u sync runs (once)...\n", path, n_integrations, n_runs);
-  for (guint i = 0; i < G_N_ELEMENTS (sqlite_suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (tmp_path, sqlite_suffixes[i], NULL);
-      g_unlink (file);
-    }
+  lia_bench_remove_database (tmp_path);
 
   db = lia_database_open (tmp_path, &error);
   if (db == NULL)
     g_error ("%s", error->message);
   handle = lia_database_get_handle (db);
-  exec_or_die (handle, "PRAGMA synchronous = OFF");
+  lia_bench_exec (handle, "PRAGMA synchronous = OFF");
 
   for (guint i = 0; i < n_integrations; i++)
     {
@@ -402,31 +361,31 @@ make_database (const char *path,
     }
 
   {
-    sqlite3_stmt *stmt = prepare_or_die (handle, "UPDATE integrations SET created_at = ?, updated_at = ? WHERE id = ?");
+    sqlite3_stmt *stmt = lia_bench_prepare (handle, "UPDATE integrations SET created_at = ?, updated_at = ? WHERE id = ?");
 
-    exec_or_die (handle, "BEGIN");
+    lia_bench_exec (handle, "BEGIN");
     for (guint i = 0; i < n_integrations; i++)
       {
         sqlite3_bind_int64 (stmt, 1, integrations[i].first_ms - 3600000);
         sqlite3_bind_int64 (stmt, 2, integrations[i].first_ms - 3600000);
         sqlite3_bind_int64 (stmt, 3, integrations[i].id);
-        step_or_die (handle, stmt);
+        lia_bench_step (handle, stmt);
       }
     sqlite3_finalize (stmt);
-    stmt = prepare_or_die (handle, "UPDATE integrations SET needs_signin = 1 WHERE id = ?");
+    stmt = lia_bench_prepare (handle, "UPDATE integrations SET needs_signin = 1 WHERE id = ?");
     for (guint i = 0; i < n_integrations; i++)
       if (integrations[i].needs_signin)
         {
           sqlite3_bind_int64 (stmt, 1, integrations[i].id);
-          step_or_die (handle, stmt);
+          lia_bench_step (handle, stmt);
         }
     sqlite3_finalize (stmt);
-    exec_or_die (handle, "COMMIT");
+    lia_bench_exec (handle, "COMMIT");
   }
 
   fill_runs (handle, integrations, n_integrations, n_runs, rand);
-  exec_or_die (handle, "INSERT INTO meta (key, value) VALUES ('bench-gui-startup', '" CACHE_VERSION "')");
-  exec_or_die (handle, "PRAGMA wal_checkpoint(TRUNCATE)");
+  lia_bench_exec (handle, "INSERT INTO meta (key, value) VALUES ('bench-gui-startup', '" CACHE_VERSION "')");
+  lia_bench_exec (handle, "PRAGMA wal_checkpoint(TRUNCATE)");
   lia_database_close (db);
 
   if (g_rename (tmp_path, path) != 0)
@@ -447,7 +406,7 @@ is_cache_current (const char *path)
   db = lia_database_open (path, &error);
   if (db == NULL)
     return FALSE;
-  stmt = prepare_or_die (lia_database_get_handle (db), "SELECT value FROM meta WHERE key = 'bench-gui-startup'");
+  stmt = lia_bench_prepare (lia_database_get_handle (db), "SELECT value FROM meta WHERE key = 'bench-gui-startup'");
   if (sqlite3_step (stmt) == SQLITE_ROW)
     current = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), CACHE_VERSION) == 0;
   sqlite3_finalize (stmt);
@@ -477,8 +436,8 @@ prepare_database (const char *path)
               "                      ORDER BY started_at DESC, id DESC LIMIT 1)"
               "              FROM integrations i WHERE i.enabled = 1)",
               lia_now_ms () - 120000, lia_now_ms () - 120000);
-  exec_or_die (handle, sql);
-  stmt = prepare_or_die (handle, "PRAGMA wal_checkpoint(TRUNCATE)");
+  lia_bench_exec (handle, sql);
+  stmt = lia_bench_prepare (handle, "PRAGMA wal_checkpoint(TRUNCATE)");
   sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   lia_database_close (db);
@@ -494,7 +453,7 @@ describe_database (const char *path)
 
   if (db == NULL)
     g_error ("%s", error->message);
-  stmt = prepare_or_die (lia_database_get_handle (db),
+  stmt = lia_bench_prepare (lia_database_get_handle (db),
                          "SELECT (SELECT count(*) FROM integrations),"
                          " (SELECT count(*) FROM integrations WHERE enabled = 0),"
                          " (SELECT count(*) FROM integrations WHERE needs_signin = 1),"
@@ -607,15 +566,6 @@ launch (const char  *app,
   return TRUE;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 typedef struct {
   double median, min, max;
 } Summary;
@@ -630,8 +580,7 @@ summarize (const Launch *launches,
 
   for (guint i = 0; i < n; i++)
     values[i] = G_STRUCT_MEMBER (double, &launches[i], offset);
-  qsort (values, n, sizeof *values, compare_doubles);
-  s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  s.median = lia_bench_median (values, n);  /* sorts them */
   s.min = values[0];
   s.max = values[n - 1];
   return s;
