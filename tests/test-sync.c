@@ -150,6 +150,20 @@ handle (SoupServerMessage *message,
       lia_test_reply_json (message, 404, "{}");
       return;
     }
+  else if (g_str_equal (path, "/students/chunked"))
+    {
+      /* No Content-Length: the client cannot size its buffer up front. */
+      SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+      append_students (json, 0, source.n_students);
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (message), SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (message), "application/json", NULL);
+      for (gsize at = 0; at < json->len; at += 10000)
+        soup_message_body_append (body, SOUP_MEMORY_COPY, json->str + at, MIN (10000, json->len - at));
+      soup_message_body_complete (body);
+      soup_server_message_set_status (message, 200, NULL);
+      return;
+    }
   else if (g_str_equal (path, "/faults/truncated"))
     {
       lia_test_reply_json (message, 200, "[{\"id\": \"s1\", \"name\": \"Trunc");
@@ -652,6 +666,25 @@ test_batched_inserts (Fixture       *f,
   g_assert_cmpstr (name_41, ==, "Student 41");
 }
 
+/* A body sent in chunks, with no length announced, arrives whole. */
+static void
+test_chunked_body (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 id = add_integration (f, "{\"name\": \"ERP\", \"kind\": \"rest\", \"baseUrl\": \"URL\","
+                                  " \"endpoints\": {\"students\": \"/students/chunked\"}, " STUDENT_MAPPING "}");
+  g_autoptr(LiaSyncRun) run = NULL;
+  g_autofree char *name = NULL;
+
+  reset_source (3000);  /* about 300 kB, more than the first buffer */
+  run = sync_now (f, id);
+  g_assert_cmpstr (run->status, ==, "success");
+  g_assert_cmpint (run->counts[STUDENTS].created, ==, 3000);
+  g_assert_cmpint (run->bytes, >, 64 * 1024);
+  name = student_name (f, "s2999");
+  g_assert_cmpstr (name, ==, "Student 2999");
+}
+
 /* A key twice in one batch makes one row, created then updated. */
 static void
 test_batched_key_twice (Fixture       *f,
@@ -969,6 +1002,7 @@ main (int    argc,
   ADD ("/sync/write/resync", test_resync_unchanged_and_updated);
   ADD ("/sync/write/batched-inserts", test_batched_inserts);
   ADD ("/sync/write/batched-key-twice", test_batched_key_twice);
+  ADD ("/sync/http/chunked-body", test_chunked_body);
   ADD ("/sync/write/delete-after-complete", test_delete_after_complete_sync);
   ADD ("/sync/write/no-delete-after-failure", test_no_delete_after_failed_sync);
   ADD ("/sync/write/dry-run", test_dry_run_writes_nothing);

@@ -361,11 +361,25 @@ send_and_read (LiaHttp      *http,
       guint len = buffer->len;
       gssize got;
 
-      if (len == capacity)
-        capacity *= 2;
-      g_byte_array_set_size (buffer, capacity);
-      got = g_input_stream_read (stream, buffer->data + len, capacity - len, http->cancellable, error);
-      g_byte_array_set_size (buffer, len + MAX (got, 0));
+      if (len < capacity)
+        {
+          g_byte_array_set_size (buffer, capacity);
+          got = g_input_stream_read (stream, buffer->data + len, capacity - len, http->cancellable, error);
+          g_byte_array_set_size (buffer, len + MAX (got, 0));
+        }
+      else
+        {
+          /* Full: with the length announced, this read finds the end;
+           * without, the buffer grows. */
+          guint8 more[4096];
+
+          got = g_input_stream_read (stream, more, sizeof more, http->cancellable, error);
+          if (got > 0)
+            {
+              g_byte_array_append (buffer, more, (guint) got);
+              capacity = 2 * (gsize) buffer->len;
+            }
+        }
       if (got < 0)
         return NULL;
       if (got == 0)
