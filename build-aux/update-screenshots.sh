@@ -48,15 +48,12 @@ if [ $# -ne 1 ] || [ ! -d "$1" ]; then
 fi
 build=$(cd "$1" && pwd)
 
-# Most tests save into tests/gui/screenshots; test-integrations into
-# tests/screenshots.
+# The GUI tests save into tests/gui/screenshots.
 find_shot () {
-  for dir in "$build/tests/gui/screenshots" "$build/tests/screenshots"; do
-    if [ -f "$dir/$1" ]; then
-      echo "$dir/$1"
-      return 0
-    fi
-  done
+  if [ -f "$build/tests/gui/screenshots/$1" ]; then
+    echo "$build/tests/gui/screenshots/$1"
+    return 0
+  fi
   return 1
 }
 

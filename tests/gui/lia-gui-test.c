@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "lia-application.h"
+#include "lia-database.h"
 #include "lia-gui-test.h"
+#include "lia-integration-store.h"
 #include "lia-test-util.h"
 #include "lia-window.h"
 
@@ -32,12 +36,15 @@ lia_gui_test_init (int    *argc,
   return app;
 }
 
-/* Runs the main loop until @predicate holds, for at most 20 seconds. */
+/* Runs the main loop until @predicate holds, for at most 20 seconds (times
+ * $LIAISON_TEST_SLOWDOWN, for slow runs such as valgrind's). */
 gboolean
 lia_gui_test_wait_until (LiaGuiPredicate predicate,
                          gpointer        data)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  const char *slowdown = g_getenv ("LIAISON_TEST_SLOWDOWN");
+  int seconds = 20 * (slowdown != NULL ? MAX (atoi (slowdown), 1) : 1);
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
   guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
   gboolean done;
 
@@ -60,6 +67,16 @@ lia_gui_test_settle (void)
   g_source_remove (wake_up_id);
 }
 
+static gboolean
+is_frame_drawn (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
+}
+
+/* Opens a window on @db_path at @width × @height and returns once it is on
+ * screen: some of its actions act only then. */
 GtkWidget *
 lia_gui_test_open_window (GApplication *app,
                           const char   *db_path,
@@ -75,6 +92,7 @@ lia_gui_test_open_window (GApplication *app,
 
   window = lia_window_new (ADW_APPLICATION (app), db_path);
   gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lia_gui_test_wait_until (is_frame_drawn, window));
   return GTK_WIDGET (window);
 }
 
@@ -151,6 +169,46 @@ lia_gui_test_find_row (GtkWidget  *root,
   return NULL;
 }
 
+/* The first button under @root labelled @label, shown or not. */
+GtkWidget *
+lia_gui_test_find_button (GtkWidget  *root,
+                          const char *label)
+{
+  g_autoptr(GPtrArray) buttons = lia_gui_test_find_all (root, GTK_TYPE_BUTTON, FALSE);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
+/* The first label under @root with the style class @css_class, shown or
+ * not. */
+GtkLabel *
+lia_gui_test_find_label_with_class (GtkWidget  *root,
+                                    const char *css_class)
+{
+  g_autoptr(GPtrArray) labels = lia_gui_test_find_all (root, GTK_TYPE_LABEL, FALSE);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), css_class))
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+/* The first visible window of @type: a dialog or a window that the
+ * application opened. */
+GtkWidget *
+lia_gui_test_find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
 gboolean
 lia_gui_test_shows_label (GtkWidget  *root,
                           const char *text)
@@ -161,14 +219,6 @@ lia_gui_test_shows_label (GtkWidget  *root,
     if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
       return TRUE;
   return FALSE;
-}
-
-static gboolean
-is_frame_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
 }
 
 static void
@@ -235,4 +285,32 @@ lia_gui_test_set_dark (gboolean dark)
 {
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* Stores the integration that @json configures and returns its id. */
+gint64
+lia_gui_test_add_integration (LiaDatabase *db,
+                              const char  *json)
+{
+  g_autoptr(LiaConfigSecrets) secrets = NULL;
+  g_autoptr(LiaConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  config = lia_config_parse_data (json, -1, &secrets, &error);
+  g_assert_no_error (error);
+  id = lia_integration_store_add (db, config, secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+void
+lia_gui_test_exec_sql (LiaDatabase *db,
+                       const char  *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  lia_database_exec (db, sql, &error);
+  g_assert_no_error (error);
 }

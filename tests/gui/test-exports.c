@@ -22,16 +22,6 @@ static GApplication *app;
 
 /* --- Helpers ------------------------------------------------------------- */
 
-static void
-exec_sql (LiaDatabase *db,
-          const char  *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  lia_database_exec (db, sql, &error);
-  g_assert_no_error (error);
-}
-
 /* A school with two students, two sessions and three attendance records,
  * on 1 and 2 March 2024 (UTC, as the tests run). */
 static char *
@@ -51,7 +41,7 @@ make_school (void)
   g_assert_cmpint (lia_integration_store_add (db, config, secrets, &error), ==, 1);
   g_assert_no_error (error);
 
-  exec_sql (db,
+  lia_gui_test_exec_sql (db,
             "INSERT INTO students (integration_id, external_id, name, email, created_at, updated_at) VALUES"
             " (1, 'S1', 'Ana Lima', 'ana@example.edu', 0, 0),"
             " (1, 'S2', 'Ben Okafor', 'ben@example.edu', 0, 0);"
@@ -374,7 +364,7 @@ test_exports_cancel (void)
   /* Enough rows that the export is still running when cancelled. */
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  exec_sql (db, "BEGIN;"
+  lia_gui_test_exec_sql (db, "BEGIN;"
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)"
                 " INSERT INTO attendance (integration_id, external_id, student_id, session_id, status, timestamp,"
                 "  method, created_at, updated_at)"

@@ -7,6 +7,7 @@
 
 #include "lia-application.h"
 #include "lia-database.h"
+#include "lia-gui-test.h"
 #include "lia-integration-form.h"
 #include "lia-integration-store.h"
 #include "lia-mapping-editor.h"
@@ -25,71 +26,13 @@ static GApplication *app;
 
 /* --- Helpers ------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @predicate holds, for at most 20 seconds. */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-  gboolean done;
-
-  while (!(done = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake_up_id);
-  return done;
-}
-
-/* Half a second of main loop: transitions end, layout settles. */
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  guint wake_up_id = g_timeout_add (10, wake_up_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_up_id);
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *out)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, out);
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  return found;
-}
-
-/* The preferences row titled @title that shows (or would, opened). */
+/* The preferences row titled @title that shows (or would, opened): unlike
+ * lia_gui_test_find_row(), a visible one only. */
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *title)
 {
-  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_PREFERENCES_ROW);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (root, ADW_TYPE_PREFERENCES_ROW, FALSE);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -102,57 +45,12 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
-static GtkWidget *
-find_first (GtkWidget *root,
-            GType      type)
-{
-  g_autoptr(GPtrArray) found = find_all (root, type);
-
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = find_all (root, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      return g_ptr_array_index (buttons, i);
-  return NULL;
-}
-
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
-
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_drawable (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static GtkWidget *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
 static gboolean
 form_shows (gpointer data)
 {
   GtkWidget **form = data;
 
-  *form = find_toplevel (LIA_TYPE_INTEGRATION_FORM);
+  *form = lia_gui_test_find_toplevel (LIA_TYPE_INTEGRATION_FORM);
   return *form != NULL && gtk_widget_get_mapped (*form);
 }
 
@@ -169,40 +67,14 @@ static void
 click_to_close (GtkWidget  *window,
                 const char *label)
 {
-  GtkWidget *button = find_button (window, label);
+  GtkWidget *button = lia_gui_test_find_button (window, label);
   GWeakRef ref;
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_weak_ref_init (&ref, window);
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (wait_until (is_gone, &ref));
-  g_weak_ref_clear (&ref);
-}
-
-static GtkWidget *
-open_window (const char *db_path)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  LiaWindow *window;
-
-  g_settings_set_int (settings, "window-width", 1280);
-  g_settings_set_int (settings, "window-height", 800);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-
-  window = lia_window_new (ADW_APPLICATION (app), db_path);
-  gtk_window_present (GTK_WINDOW (window));
-  return GTK_WIDGET (window);
-}
-
-static void
-close_window (GtkWidget *window)
-{
-  GWeakRef ref;
-
-  g_weak_ref_init (&ref, window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_gone, &ref));
+  g_assert_true (lia_gui_test_wait_until (is_gone, &ref));
   g_weak_ref_clear (&ref);
 }
 
@@ -230,7 +102,7 @@ row_problem (GtkWidget  *form,
 static gboolean
 shows_banner (GtkWidget *form)
 {
-  GtkWidget *show = find_button (form, "S_how");
+  GtkWidget *show = lia_gui_test_find_button (form, "S_how");
 
   return gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (show, GTK_TYPE_REVEALER)));
 }
@@ -238,7 +110,7 @@ shows_banner (GtkWidget *form)
 static gboolean
 can_save (GtkWidget *form)
 {
-  GtkWidget *save = find_button (form, "_Save");
+  GtkWidget *save = lia_gui_test_find_button (form, "_Save");
 
   g_assert_nonnull (save);
   return gtk_widget_is_sensitive (save);
@@ -248,7 +120,7 @@ static void
 click (GtkWidget  *root,
        const char *label)
 {
-  GtkWidget *button = find_button (root, label);
+  GtkWidget *button = lia_gui_test_find_button (root, label);
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
@@ -275,52 +147,10 @@ scroll_to (GtkWidget *form,
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   graphene_point_t point;
 
-  settle ();
+  lia_gui_test_settle ();
   g_assert_true (gtk_widget_compute_point (row, gtk_scrolled_window_get_child (scroller),
                                            &GRAPHENE_POINT_INIT (0, 0), &point));
   gtk_adjustment_set_value (adjustment, point.y - 60);
-}
-
-static gboolean
-is_frame_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
-/* Renders @window into tests/gui/screenshots/@name.png in the build
- * directory, for people to look at. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "gui", "screenshots", NULL);
-  g_autofree char *file_name = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file_name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  g_assert_true (wait_until (is_frame_drawn, window));
-  settle ();
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
 }
 
 static gboolean
@@ -349,7 +179,7 @@ save_screenshots (GtkWidget  *window,
       gtk_window_set_default_size (GTK_WINDOW (window), sizes[s][0], sizes[s][1]);
       gtk_window_present (GTK_WINDOW (window));
       g_object_set_data (G_OBJECT (window), "want-width", GINT_TO_POINTER (sizes[s][0]));
-      g_assert_true (wait_until (has_size, window));
+      g_assert_true (lia_gui_test_wait_until (has_size, window));
       g_test_message ("%s: %d×%d", name, gtk_widget_get_width (window), gtk_widget_get_height (window));
 
       for (guint dark = 0; dark < 2; dark++)
@@ -359,7 +189,7 @@ save_screenshots (GtkWidget  *window,
 
           adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
-          save_screenshot (window, file);
+          lia_gui_test_save_screenshot (window, file);
         }
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
@@ -374,18 +204,11 @@ add_integration (const char *db_path,
                  const char *json)
 {
   g_autoptr(LiaDatabase) db = NULL;
-  g_autoptr(LiaConfigSecrets) secrets = NULL;
-  g_autoptr(LiaConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id;
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  config = lia_config_parse_data (json, -1, &secrets, &error);
-  g_assert_no_error (error);
-  id = lia_integration_store_add (db, config, secrets, &error);
-  g_assert_no_error (error);
-  return id;
+  return lia_gui_test_add_integration (db, json);
 }
 
 static char *
@@ -451,7 +274,7 @@ shows_label_cb (gpointer data)
 {
   LabelWait *wait = data;
 
-  return shows_label (wait->root, wait->text);
+  return lia_gui_test_shows_label (wait->root, wait->text);
 }
 
 static gboolean
@@ -473,7 +296,7 @@ test_form_add (void)
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(GPtrArray) integrations = NULL;
   g_autofree char *secret = NULL;
-  GtkWidget *window = open_window (db_path);
+  GtkWidget *window = lia_gui_test_open_window (app, db_path, 1280, 800);
   GtkWidget *form = NULL;
   GtkWidget *editor = NULL;
   GtkWidget *mappings_row;
@@ -483,13 +306,13 @@ test_form_add (void)
 
   /* Ctrl+N's action: an empty form, Generic REST to start from. */
   gtk_widget_activate_action (window, "win.add-integration", NULL);
-  g_assert_true (wait_until (form_shows, &form));
+  g_assert_true (lia_gui_test_wait_until (form_shows, &form));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (form)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (form)) == GTK_WINDOW (window));
   g_assert_nonnull (find_row (form, "Template"));
   g_assert_false (can_save (form));
   /* Nothing typed yet: the banner counts, the rows stay calm. */
-  g_assert_true (shows_label (form, "Fix 2 problems to save"));
+  g_assert_true (lia_gui_test_shows_label (form, "Fix 2 problems to save"));
   g_assert_null (row_problem (form, "Base URL"));
 
   /* A bad URL: on its row, and Save stays off. */
@@ -498,14 +321,14 @@ test_form_add (void)
   g_assert_false (can_save (form));
 
   /* Every 3 minutes is too often. */
-  spin = GTK_SPIN_BUTTON (find_first (find_row (form, "Sync Every"), GTK_TYPE_SPIN_BUTTON));
+  spin = GTK_SPIN_BUTTON (lia_gui_test_find (find_row (form, "Sync Every"), GTK_TYPE_SPIN_BUTTON));
   gtk_spin_button_set_value (spin, 3);
   g_assert_cmpstr (row_problem (form, "Sync Every"), ==, "must be at least 5 minutes");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (form, "Sync Every"))), ==,
                    "must be at least 5 minutes");
 
   /* A bearer token is required; "Show" brings out the untouched rows. */
-  g_assert_true (shows_label (form, "Fix 3 problems to save"));
+  g_assert_true (lia_gui_test_shows_label (form, "Fix 3 problems to save"));
   g_assert_null (row_problem (form, "Token"));
   click (form, "S_how");
   g_assert_cmpstr (row_problem (form, "Token"), ==, "required");
@@ -529,31 +352,31 @@ test_form_add (void)
   /* Test Connection, unsaved, with the typed token. */
   click (form, "_Test");
   wait = (LabelWait) { form, "HTTP 200 · " };
-  g_assert_true (wait_until (test_row_says_cb, &wait));
+  g_assert_true (lia_gui_test_wait_until (test_row_says_cb, &wait));
 
   /* The mapping editor: three paths, and a sample page mapped. */
   mappings_row = find_row (find_row (form, "Students"), "Field Mappings");
   g_assert_nonnull (mappings_row);
   adw_action_row_activate (ADW_ACTION_ROW (mappings_row));
-  editor = find_toplevel (LIA_TYPE_MAPPING_EDITOR);
+  editor = lia_gui_test_find_toplevel (LIA_TYPE_MAPPING_EDITOR);
   g_assert_nonnull (editor);
-  gtk_editable_set_text (GTK_EDITABLE (find_first (find_row (editor, "externalId"), GTK_TYPE_ENTRY)), "id");
-  gtk_editable_set_text (GTK_EDITABLE (find_first (find_row (editor, "name"), GTK_TYPE_ENTRY)), "fullName");
-  gtk_editable_set_text (GTK_EDITABLE (find_first (find_row (editor, "email"), GTK_TYPE_ENTRY)), "contact.email");
+  gtk_editable_set_text (GTK_EDITABLE (lia_gui_test_find (find_row (editor, "externalId"), GTK_TYPE_ENTRY)), "id");
+  gtk_editable_set_text (GTK_EDITABLE (lia_gui_test_find (find_row (editor, "name"), GTK_TYPE_ENTRY)), "fullName");
+  gtk_editable_set_text (GTK_EDITABLE (lia_gui_test_find (find_row (editor, "email"), GTK_TYPE_ENTRY)), "contact.email");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (editor, "email")), TRUE);
-  gtk_switch_set_active (GTK_SWITCH (find_first (find_row (find_row (editor, "email"), "Required"), GTK_TYPE_SWITCH)),
+  gtk_switch_set_active (GTK_SWITCH (lia_gui_test_find (find_row (find_row (editor, "email"), "Required"), GTK_TYPE_SWITCH)),
                          TRUE);
   click (editor, "_Fetch Sample");
   wait = (LabelWait) { editor, "Ada Lovelace" };
-  g_assert_true (wait_until (shows_label_cb, &wait));
-  scroll_to (editor, find_button (editor, "_Fetch Sample"));
-  save_screenshot (editor, "mapping-editor-sample");
+  g_assert_true (lia_gui_test_wait_until (shows_label_cb, &wait));
+  scroll_to (editor, lia_gui_test_find_button (editor, "_Fetch Sample"));
+  lia_gui_test_save_screenshot (editor, "mapping-editor-sample");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (editor, "mapping-editor-sample-dark");
+  lia_gui_test_save_screenshot (editor, "mapping-editor-sample-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  g_assert_true (shows_label (editor, "grace@school.test"));
-  g_assert_true (shows_label (editor, "Record 2: email: missing (nothing at contact.email)"));
-  g_assert_true (shows_label (editor, "1 of 3 records shown cannot be mapped."));
+  g_assert_true (lia_gui_test_shows_label (editor, "grace@school.test"));
+  g_assert_true (lia_gui_test_shows_label (editor, "Record 2: email: missing (nothing at contact.email)"));
+  g_assert_true (lia_gui_test_shows_label (editor, "1 of 3 records shown cannot be mapped."));
   click_to_close (editor, "_Done");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mappings_row)), ==, "3 fields mapped");
 
@@ -571,7 +394,7 @@ test_form_add (void)
   g_assert_cmpstr (secret, ==, TOKEN);
   g_assert_false (lia_test_file_contains (db_path, TOKEN));
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -595,25 +418,25 @@ test_form_edit (void)
                           " \"syncInterval\": 15}",
                           lia_test_server_get_url (server));
   id = add_integration (db_path, json);
-  window = open_window (db_path);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
 
   gtk_widget_activate_action (window, "win.edit-integration", "x", id);
-  g_assert_true (wait_until (form_shows, &form));
+  g_assert_true (lia_gui_test_wait_until (form_shows, &form));
   g_assert_null (find_row (form, "Template"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (form, "Name"))), ==, "Student Information System");
   /* The token is "Stored", never shown. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (form, "Token"))), ==, "");
-  g_assert_true (shows_label (find_row (form, "Token"), "Stored"));
+  g_assert_true (lia_gui_test_shows_label (find_row (form, "Token"), "Stored"));
   g_assert_true (can_save (form));
   g_assert_false (shows_banner (form));
 
   /* The stored token tests the unsaved form too. */
   click (form, "_Test");
   wait = (LabelWait) { form, "HTTP 200 · " };
-  g_assert_true (wait_until (test_row_says_cb, &wait));
+  g_assert_true (lia_gui_test_wait_until (test_row_says_cb, &wait));
   save_screenshots (form, "form-edit");
   scroll_to (form, find_row (form, "Sync Every"));
-  save_screenshot (form, "form-edit-schedule");
+  lia_gui_test_save_screenshot (form, "form-edit-schedule");
 
   /* A new name only: the token stays in the keyring. */
   type_into (form, "Name", "SIS (North Campus)");
@@ -625,20 +448,20 @@ test_form_edit (void)
   secret = lookup_secret (db_path, id, "apiKey");
   g_assert_cmpstr (secret, ==, TOKEN);
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
 test_form_headers (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
-  GtkWidget *window = open_window (db_path);
+  GtkWidget *window = lia_gui_test_open_window (app, db_path, 1280, 800);
   GtkWidget *form = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   GtkWidget *name_entry;
 
   gtk_widget_activate_action (window, "win.add-integration", NULL);
-  g_assert_true (wait_until (form_shows, &form));
+  g_assert_true (lia_gui_test_wait_until (form_shows, &form));
   type_into (form, "Base URL", "https://erp.example.edu");
   type_into (form, "Token", TOKEN);
   g_assert_true (can_save (form));
@@ -647,7 +470,7 @@ test_form_headers (void)
   g_assert_nonnull (find_row (form, "Header 1"));
   g_assert_true (can_save (form));  /* a blank row says nothing */
 
-  entries = find_all (find_row (form, "Header 1"), GTK_TYPE_ENTRY);
+  entries = lia_gui_test_find_all (find_row (form, "Header 1"), GTK_TYPE_ENTRY, FALSE);
   name_entry = g_ptr_array_index (entries, 0);
   gtk_editable_set_text (GTK_EDITABLE (name_entry), "Authorization");
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 1)), "Bearer x");
@@ -661,11 +484,11 @@ test_form_headers (void)
   g_assert_true (can_save (form));
 
   /* Removed, it is gone from the form. */
-  g_signal_emit_by_name (find_button (find_row (form, "Header 1"), NULL), "clicked");
+  g_signal_emit_by_name (lia_gui_test_find_button (find_row (form, "Header 1"), NULL), "clicked");
   g_assert_null (find_row (form, "Header 1"));
 
   gtk_window_destroy (GTK_WINDOW (form));
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -673,11 +496,11 @@ test_form_templates (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autofree char *folder = lia_test_tmpdir ();
-  GtkWidget *window = open_window (db_path);
+  GtkWidget *window = lia_gui_test_open_window (app, db_path, 1280, 800);
   GtkWidget *form = NULL;
 
   gtk_widget_activate_action (window, "win.add-integration", NULL);
-  g_assert_true (wait_until (form_shows, &form));
+  g_assert_true (lia_gui_test_wait_until (form_shows, &form));
 
   /* Moodle: the URL and its web-service token, nothing to choose. */
   select_item (form, "Template", LIA_KIND_MOODLE);
@@ -687,7 +510,7 @@ test_form_templates (void)
   type_into (form, "Base URL", "https://moodle.example.edu");
   type_into (form, "Web Service Token", TOKEN);
   g_assert_true (can_save (form));
-  save_screenshot (form, "form-template-moodle");
+  lia_gui_test_save_screenshot (form, "form-template-moodle");
 
   /* Canvas keeps the address and the token. */
   select_item (form, "Template", LIA_KIND_CANVAS);
@@ -709,10 +532,10 @@ test_form_templates (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (form, "File Name or Pattern"))), ==,
                    "students*.csv");
   g_assert_null (find_row (form, "Records Path"));
-  save_screenshot (form, "form-template-file");
+  lia_gui_test_save_screenshot (form, "form-template-file");
 
   gtk_window_destroy (GTK_WINDOW (form));
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static gboolean
@@ -720,7 +543,7 @@ stack_shows (gpointer data)
 {
   LabelWait *wait = data;
   GtkWidget *row = find_row (wait->root, "Account");
-  GtkStack *stack = GTK_STACK (find_first (row, GTK_TYPE_STACK));
+  GtkStack *stack = GTK_STACK (lia_gui_test_find (row, GTK_TYPE_STACK));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), wait->text) == 0;
 }
@@ -730,12 +553,12 @@ test_form_sign_in (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(GPtrArray) integrations = NULL;
-  GtkWidget *window = open_window (db_path);
+  GtkWidget *window = lia_gui_test_open_window (app, db_path, 1280, 800);
   GtkWidget *form = NULL;
   LabelWait wait;
 
   gtk_widget_activate_action (window, "win.add-integration", NULL);
-  g_assert_true (wait_until (form_shows, &form));
+  g_assert_true (lia_gui_test_wait_until (form_shows, &form));
   type_into (form, "Name", "District Calendar");
   type_into (form, "Base URL", "https://calendar.example.edu/api");
   select_item (form, "Authentication", LIA_AUTH_OAUTH2);
@@ -749,47 +572,41 @@ test_form_sign_in (void)
   type_into (form, "Token URL", "http://127.0.0.1:9/token");
   type_into (form, "Client ID", "liaison-test");
   g_assert_true (can_save (form));
-  g_assert_true (shows_label (form, "Not signed in. Signing in saves the integration first."));
+  g_assert_true (lia_gui_test_shows_label (form, "Not signed in. Signing in saves the integration first."));
 
   /* Unsaved: Sign In saves first, then waits; Cancel comes back. */
   click (form, "Sign _In");
   wait = (LabelWait) { form, "waiting" };
-  g_assert_true (wait_until (stack_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (stack_shows, &wait));
   wait = (LabelWait) { form, "Edit Integration" };
-  g_assert_true (wait_until (shows_label_cb, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_label_cb, &wait));
   integrations = list_integrations (db_path);
   g_assert_cmpuint (integrations->len, ==, 1);
   g_assert_cmpint (((LiaIntegration *) g_ptr_array_index (integrations, 0))->config->auth_type, ==, LIA_AUTH_OAUTH2);
-  g_assert_true (shows_label (form, "Finish signing in in your browser…") ||
-                 shows_label (form, "No browser opened. Copy the link into one to sign in."));
+  g_assert_true (lia_gui_test_shows_label (form, "Finish signing in in your browser…") ||
+                 lia_gui_test_shows_label (form, "No browser opened. Copy the link into one to sign in."));
   scroll_to (form, find_row (form, "Provider"));
-  save_screenshot (form, "form-sign-in-waiting");
+  lia_gui_test_save_screenshot (form, "form-sign-in-waiting");
 
   click (form, "Cancel");
   wait = (LabelWait) { form, "signed-out" };
-  g_assert_true (wait_until (stack_shows, &wait));
-  g_assert_true (shows_label (form, "Not signed in"));
+  g_assert_true (lia_gui_test_wait_until (stack_shows, &wait));
+  g_assert_true (lia_gui_test_shows_label (form, "Not signed in"));
 
   gtk_window_destroy (GTK_WINDOW (form));
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   /* The test session's accessibility bus comes up racily, and GTK makes a
    * failure to reach it a critical; nothing here talks AT-SPI. */
   g_setenv ("GTK_A11Y", "none", FALSE);
-  lia_test_init (&argc, &argv);
-
-  app = G_APPLICATION (lia_application_new ());
-  g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (app, NULL, &error);
-  g_assert_no_error (error);
+  app = lia_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/form/add", test_form_add);
   g_test_add_func ("/gui/form/edit", test_form_edit);

@@ -43,32 +43,6 @@ static History history;
 /* --- The database ---------------------------------------------------------- */
 
 static gint64
-add_integration (LiaDatabase *db,
-                 const char  *json)
-{
-  g_autoptr(LiaConfigSecrets) secrets = NULL;
-  g_autoptr(LiaConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  config = lia_config_parse_data (json, -1, &secrets, &error);
-  g_assert_no_error (error);
-  id = lia_integration_store_add (db, config, secrets, &error);
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-exec_sql (LiaDatabase *db,
-          const char  *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  lia_database_exec (db, sql, &error);
-  g_assert_no_error (error);
-}
-
-static gint64
 query_int (LiaDatabase *db,
            const char  *sql)
 {
@@ -122,12 +96,12 @@ make_history (void)
   g_assert_cmpint (n, >=, 1000);
 
   db = open_db ();
-  history.ids[0] = add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
+  history.ids[0] = lia_gui_test_add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
                                         " \"baseUrl\": \"https://moodle.example.edu\"}");
-  history.ids[1] = add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
+  history.ids[1] = lia_gui_test_add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
                                         " \"baseUrl\": \"https://erp.example.edu/api\","
                                         " \"endpoints\": {\"students\": \"/students\"}}");
-  history.ids[2] = add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
+  history.ids[2] = lia_gui_test_add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
                                         " \"folder\": \"/srv/attendance\","
                                         " \"endpoints\": {\"attendance\": \"attendance-*.csv\"}}");
 
@@ -156,7 +130,7 @@ make_history (void)
     " FROM n;"
     "COMMIT;",
     n, history.ids[0], history.ids[1], history.ids[2], history.now_ms);
-  exec_sql (db, runs);
+  lia_gui_test_exec_sql (db, runs);
 
   /* The second newest run, in full: two data types, a message, kept
    * errors and a warning, and many more errors than kept. */
@@ -174,7 +148,7 @@ make_history (void)
     " (%1$" G_GINT64_FORMAT ", %2$" G_GINT64_FORMAT ", 'warning', 'RATE_LIMITED', NULL, NULL,"
     "  'The server asked to slow down; waited 2 s');",
     n - 1, history.now_ms);
-  exec_sql (db, details);
+  lia_gui_test_exec_sql (db, details);
 
   g_test_message ("Inserted %" G_GINT64_FORMAT " runs in %" G_GINT64_FORMAT " ms",
                   n, (g_get_monotonic_time () - begin) / 1000);
@@ -389,13 +363,13 @@ test_model_reload (void)
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  id = add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\", \"baseUrl\": \"https://m.example.edu\"}");
+  id = lia_gui_test_add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\", \"baseUrl\": \"https://m.example.edu\"}");
   for (int i = 1; i <= 5; i++)
     {
       g_autofree char *sql = g_strdup_printf ("INSERT INTO sync_runs (integration_id, trigger, status, started_at,"
                                               " finished_at, duration_ms) VALUES (%" G_GINT64_FORMAT ","
                                               " 'manual', 'success', %d000, %d500, 500)", id, i, i);
-      exec_sql (db, sql);
+      lia_gui_test_exec_sql (db, sql);
     }
 
   lia_history_model_set_database_path (model, db_path);
@@ -410,7 +384,7 @@ test_model_reload (void)
   g_assert_cmpuint (n_changes, ==, 0);
   g_assert_cmpuint (lia_history_model_get_n_pages (model), ==, 1);
 
-  exec_sql (db, "INSERT INTO sync_runs (integration_id, trigger, status, started_at)"
+  lia_gui_test_exec_sql (db, "INSERT INTO sync_runs (integration_id, trigger, status, started_at)"
                 " VALUES (1, 'scheduled', 'running', 9000)");
   lia_history_model_reload (model);
   lia_gui_test_settle ();
@@ -914,14 +888,14 @@ test_page_wide (void)
     gtk_single_selection_set_selected (selection, 500);
     g_assert_true (lia_gui_test_wait_until (is_run_selected, &selected_wait));
 
-    exec_sql (db, insert);
+    lia_gui_test_exec_sql (db, insert);
     gtk_widget_activate_action (window, "win.reload", NULL);
     wait_counted (model);
     g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, history.n_runs + 1);
     g_assert_true (lia_gui_test_wait_until (is_run_selected, &selected_wait));
     g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 501);
 
-    exec_sql (db, delete);
+    lia_gui_test_exec_sql (db, delete);
     lia_history_page_reload (page);
     wait_counted (model);
     lia_gui_test_settle ();

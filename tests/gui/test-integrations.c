@@ -8,6 +8,7 @@
 
 #include "lia-application.h"
 #include "lia-database.h"
+#include "lia-gui-test.h"
 #include "lia-gui-text.h"
 #include "lia-integration-row.h"
 #include "lia-integration-store.h"
@@ -150,122 +151,15 @@ rest_config (const char *name,
 
 /* --- Helpers ------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @predicate holds, for at most @seconds. */
-static gboolean
-wait_for (Predicate predicate,
-          gpointer  data,
-          int       seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-  gboolean done;
-
-  while (!(done = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake_up_id);
-  return done;
-}
-
-/* Waits at most 20 seconds, times $LIAISON_TEST_SLOWDOWN under valgrind. */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  const char *slowdown = g_getenv ("LIAISON_TEST_SLOWDOWN");
-
-  return wait_for (predicate, data, 20 * (slowdown != NULL ? MAX (atoi (slowdown), 1) : 1));
-}
-
-/* Runs the main loop for @ms, so that layout, drawing and animations
- * catch up with what changed. */
-static void
-run_for (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  guint wake_up_id = g_timeout_add (10, wake_up_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_up_id);
-}
-
-static void
-iterate_a_while (void)
-{
-  run_for (200);
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         gboolean   drawable_only,
-         GPtrArray *out)
-{
-  if (drawable_only && !gtk_widget_is_drawable (widget))
-    return;
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, drawable_only, out);
-}
-
-/* The widgets of @type that show on screen under @root, in tree order. */
-static GPtrArray *
-find_drawable (GtkWidget *root,
-               GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (root, type, TRUE, found);
-  return found;
-}
-
-/* The first widget of @type under @root, shown or not. */
-static gpointer
-find_any (GtkWidget *root,
-          GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, FALSE, found);
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
 static GtkWidget *
 find_actionable (GtkWidget  *root,
                  const char *action_name)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GPtrArray) found = lia_gui_test_find_all (root, GTK_TYPE_BUTTON, FALSE);
 
-  collect (root, GTK_TYPE_BUTTON, FALSE, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (found, i)), action_name) == 0)
       return g_ptr_array_index (found, i);
-  return NULL;
-}
-
-static GtkLabel *
-find_label_with_class (GtkWidget  *root,
-                       const char *css_class)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_LABEL, FALSE, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), css_class))
-      return g_ptr_array_index (labels, i);
   return NULL;
 }
 
@@ -274,7 +168,7 @@ static const char *
 label_starting_with (GtkWidget  *root,
                      const char *prefix)
 {
-  g_autoptr(GPtrArray) labels = find_drawable (root, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) labels = lia_gui_test_find_all (root, GTK_TYPE_LABEL, TRUE);
 
   for (guint i = 0; i < labels->len; i++)
     {
@@ -290,7 +184,7 @@ static LiaIntegrationRow *
 find_card (GtkWidget  *window,
            const char *name)
 {
-  g_autoptr(GPtrArray) rows = find_drawable (window, LIA_TYPE_INTEGRATION_ROW);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
 
   for (guint i = 0; i < rows->len; i++)
     if (g_strcmp0 (lia_integration_row_get_name (g_ptr_array_index (rows, i)), name) == 0)
@@ -301,7 +195,7 @@ find_card (GtkWidget  *window,
 static guint
 count_cards (GtkWidget *window)
 {
-  g_autoptr(GPtrArray) rows = find_drawable (window, LIA_TYPE_INTEGRATION_ROW);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
 
   return rows->len;
 }
@@ -309,14 +203,14 @@ count_cards (GtkWidget *window)
 static const char *
 card_status (LiaIntegrationRow *card)
 {
-  return gtk_label_get_label (find_label_with_class (GTK_WIDGET (card), "lia-status"));
+  return gtk_label_get_label (lia_gui_test_find_label_with_class (GTK_WIDGET (card), "lia-status"));
 }
 
 /* The label beside the card's Cancel button: "1,200 records". */
 static GtkLabel *
 card_progress_label (LiaIntegrationRow *card)
 {
-  return GTK_LABEL (find_label_with_class (GTK_WIDGET (card), "numeric"));
+  return GTK_LABEL (lia_gui_test_find_label_with_class (GTK_WIDGET (card), "numeric"));
 }
 
 typedef struct {
@@ -343,89 +237,6 @@ card_shows (gpointer data)
   return card != NULL && label_starting_with (GTK_WIDGET (card), wait->text) != NULL;
 }
 
-static gboolean
-is_frame_drawn (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
-static GtkWidget *
-open_window (const char *db_path,
-             int         width,
-             int         height)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  LiaWindow *window;
-
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-
-  window = lia_window_new (ADW_APPLICATION (app), db_path);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_frame_drawn, window));
-  return GTK_WIDGET (window);
-}
-
-static gboolean
-is_gone (gpointer data)
-{
-  GWeakRef *ref = data;
-  g_autoptr(GObject) object = g_weak_ref_get (ref);
-
-  return object == NULL;
-}
-
-static void
-close_window (GtkWidget *window)
-{
-  GWeakRef ref;
-
-  g_weak_ref_init (&ref, window);
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_gone, &ref));
-  g_weak_ref_clear (&ref);
-}
-
-/* Renders @window into tests/gui/screenshots/@name.png in the build
- * directory, for people to look at. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *file_name = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file_name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width;
-  int height;
-
-  g_assert_true (wait_until (is_frame_drawn, window));
-  /* The stack's crossfade and the switcher bar's reveal take 250 ms. */
-  run_for (600);
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
 static void
 save_screenshots (GtkWidget  *window,
                   const char *name)
@@ -435,37 +246,10 @@ save_screenshots (GtkWidget  *window,
   g_autofree char *dark = g_strconcat (name, "-dark", NULL);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_screenshot (window, light);
+  lia_gui_test_save_screenshot (window, light);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (window, dark);
+  lia_gui_test_save_screenshot (window, dark);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-}
-
-static gint64
-add_integration (LiaDatabase *db,
-                 const char  *json)
-{
-  g_autoptr(LiaConfigSecrets) secrets = NULL;
-  g_autoptr(LiaConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  config = lia_config_parse_data (json, -1, &secrets, &error);
-  g_assert_no_error (error);
-  id = lia_integration_store_add (db, config, secrets, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
-static void
-exec_sql (LiaDatabase *db,
-          const char  *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  lia_database_exec (db, sql, &error);
-  g_assert_no_error (error);
 }
 
 /* A finished run, as the sync runner records it. */
@@ -481,7 +265,7 @@ add_run (LiaDatabase *db,
   sql = g_strdup_printf ("INSERT INTO sync_runs (integration_id, trigger, status, started_at, finished_at)"
                          " VALUES (%" G_GINT64_FORMAT ", 'scheduled', '%s', %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
                          integration_id, status, started, started + 1000);
-  exec_sql (db, sql);
+  lia_gui_test_exec_sql (db, sql);
 }
 
 static gint64
@@ -507,23 +291,23 @@ add_one_of_each (LiaDatabase *db)
   gint64 moodle;
   gint64 canvas;
 
-  add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
                        " \"folder\": \"/srv/attendance\", \"enabled\": false,"
                        " \"endpoints\": {\"attendance\": \"attendance-*.csv\"}}");
-  erp = add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
+  erp = lia_gui_test_add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
                              " \"baseUrl\": \"https://erp.example.edu/api\", \"syncInterval\": 30,"
                              " \"endpoints\": {\"students\": \"/students\"}}");
   add_run (db, erp, "success", 180);
   add_run (db, erp, "error", 5);
-  canvas = add_integration (db, "{\"name\": \"Canvas\", \"kind\": \"canvas\","
+  canvas = lia_gui_test_add_integration (db, "{\"name\": \"Canvas\", \"kind\": \"canvas\","
                                 " \"baseUrl\": \"https://canvas.example.edu\"}");
   add_run (db, canvas, "success", 2 * 24 * 60);
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE integrations SET needs_signin = 1 WHERE id = %" G_GINT64_FORMAT,
                                             canvas);
-    exec_sql (db, sql);
+    lia_gui_test_exec_sql (db, sql);
   }
-  moodle = add_integration (db, "{\"name\": \"Moodle – Lycée Jean Moulin\", \"kind\": \"moodle\","
+  moodle = lia_gui_test_add_integration (db, "{\"name\": \"Moodle – Lycée Jean Moulin\", \"kind\": \"moodle\","
                                 " \"baseUrl\": \"https://moodle.example.edu\"}");
   add_run (db, moodle, "success", 12);
 }
@@ -532,18 +316,18 @@ static void
 set_search (GtkWidget  *window,
             const char *text)
 {
-  GtkEditable *entry = find_any (window, GTK_TYPE_SEARCH_ENTRY);
+  GtkEditable *entry = GTK_EDITABLE (lia_gui_test_find (window, GTK_TYPE_SEARCH_ENTRY));
 
   gtk_editable_set_text (entry, text);
   /* GtkSearchEntry waits a little before it says the text changed. */
   g_signal_emit_by_name (entry, "search-changed");
-  iterate_a_while ();
+  lia_gui_test_settle ();
 }
 
 static guint
 count_shown_cards (GtkWidget *window)
 {
-  g_autoptr(GPtrArray) rows = find_drawable (window, LIA_TYPE_INTEGRATION_ROW);
+  g_autoptr(GPtrArray) rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
   guint shown = 0;
 
   for (guint i = 0; i < rows->len; i++)
@@ -555,7 +339,7 @@ count_shown_cards (GtkWidget *window)
 static const char *
 shown_status_page_title (GtkWidget *window)
 {
-  g_autoptr(GPtrArray) pages = find_drawable (window, ADW_TYPE_STATUS_PAGE);
+  g_autoptr(GPtrArray) pages = lia_gui_test_find_all (window, ADW_TYPE_STATUS_PAGE, TRUE);
 
   return pages->len == 1 ? adw_status_page_get_title (g_ptr_array_index (pages, 0)) : NULL;
 }
@@ -570,9 +354,8 @@ shows_status_page (gpointer data)
 static GtkToggleButton *
 find_search_button (GtkWidget *window)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GPtrArray) found = lia_gui_test_find_all (window, GTK_TYPE_TOGGLE_BUTTON, FALSE);
 
-  collect (window, GTK_TYPE_TOGGLE_BUTTON, FALSE, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_button_get_icon_name (g_ptr_array_index (found, i)), "system-search-symbolic") == 0)
       return g_ptr_array_index (found, i);
@@ -718,20 +501,20 @@ test_cards_statuses (void)
   g_assert_no_error (error);
   add_one_of_each (db);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
 
   card = find_card (window, "Attendance Drop");
   g_assert_cmpstr (card_status (card), ==, "Inactive");
   g_assert_cmpstr (label_starting_with (GTK_WIDGET (card), "Never"), ==, "Never synced");
   g_assert_cmpstr (label_starting_with (GTK_WIDGET (card), "Not"), ==, "Not scheduled");
-  g_assert_false (gtk_switch_get_active (find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH)));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_SWITCH))));
 
   card = find_card (window, "College ERP & Fees");
   g_assert_cmpstr (card_status (card), ==, "Error");
   g_assert_cmpstr (label_starting_with (GTK_WIDGET (card), "Last sync"), ==, "Last sync 5 minutes ago · Failed");
-  g_assert_true (gtk_switch_get_active (find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH)));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_SWITCH))));
 
   card = find_card (window, "Canvas");
   g_assert_cmpstr (card_status (card), ==, "Needs sign-in");
@@ -745,13 +528,13 @@ test_cards_statuses (void)
 
   /* Every control names its integration for screen readers; the switch
    * says so in its tooltip too. */
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH)),
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_SWITCH)),
                    ==, "Sync “Moodle – Lycée Jean Moulin” on schedule");
 
   /* The card's menu is made when first opened: Edit (the form, on this
    * integration) and Delete. */
   {
-    GtkMenuButton *more = find_any (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON);
+    GtkMenuButton *more = GTK_MENU_BUTTON (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON));
     g_autoptr(GVariant) target = NULL;
     g_autofree char *action = NULL;
     GMenuModel *menu;
@@ -775,15 +558,15 @@ test_cards_statuses (void)
   lia_sync_controller_start_scheduler (lia_window_get_sync_controller (LIA_WINDOW (window)));
   wait.name = "Moodle – Lycée Jean Moulin";
   wait.text = "Next sync in 48 minutes";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   wait.name = "College ERP & Fees";
   wait.text = "Next sync in 25 minutes";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   card = find_card (window, "Canvas");
   g_assert_cmpstr (label_starting_with (GTK_WIDGET (card), "Not"), ==, "Not scheduled");
   lia_sync_controller_shutdown (lia_window_get_sync_controller (LIA_WINDOW (window)));
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -801,12 +584,12 @@ test_cards_search (void)
   g_assert_no_error (error);
   add_one_of_each (db);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
 
   /* Ctrl+F (win.search) shows the bar, and the header's button follows. */
-  bar = find_any (window, GTK_TYPE_SEARCH_BAR);
+  bar = GTK_SEARCH_BAR (lia_gui_test_find (window, GTK_TYPE_SEARCH_BAR));
   search_button = find_search_button (window);
   g_assert_nonnull (search_button);
   g_assert_false (gtk_search_bar_get_search_mode (bar));
@@ -837,17 +620,17 @@ test_cards_search (void)
   /* Nothing found says so. */
   set_search (window, "blackboard");
   g_assert_cmpstr (shown_status_page_title (window), ==, "No Matching Integrations");
-  save_screenshot (window, "no-matches-1280x800");
+  lia_gui_test_save_screenshot (window, "no-matches-1280x800");
 
   /* Closing the bar with its button shows everything again. */
   gtk_toggle_button_set_active (search_button, FALSE);
-  iterate_a_while ();
+  lia_gui_test_settle ();
   g_assert_false (gtk_search_bar_get_search_mode (bar));
   set_search (window, "");
   g_assert_cmpuint (count_shown_cards (window), ==, 4);
   g_assert_null (shown_status_page_title (window));
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 typedef struct {
@@ -883,57 +666,46 @@ test_cards_enable (void)
   add_one_of_each (db);
   db_wait.db = db;
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
 
   /* Off: the database says so, then the card. */
   card = find_card (window, "College ERP & Fees");
-  toggle = find_any (GTK_WIDGET (card), GTK_TYPE_SWITCH);
+  toggle = GTK_SWITCH (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_SWITCH));
   db_wait.widget = toggle;
   gtk_switch_set_active (toggle, FALSE);
-  g_assert_true (wait_until (database_says, &db_wait));
+  g_assert_true (lia_gui_test_wait_until (database_says, &db_wait));
   wait.name = "College ERP & Fees";
   wait.text = "Inactive";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_false (gtk_switch_get_state (toggle));
 
   /* And on again. */
   db_wait.expected = 1;
   gtk_switch_set_active (toggle, TRUE);
-  g_assert_true (wait_until (database_says, &db_wait));
+  g_assert_true (lia_gui_test_wait_until (database_says, &db_wait));
   wait.text = "Error";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_true (gtk_switch_get_state (toggle));
 
   /* When the database refuses, the switch goes back. */
-  exec_sql (db, "CREATE TRIGGER no_disabling BEFORE UPDATE OF enabled ON integrations"
+  lia_gui_test_exec_sql (db, "CREATE TRIGGER no_disabling BEFORE UPDATE OF enabled ON integrations"
                 " BEGIN SELECT RAISE (ABORT, 'read-only for the test'); END");
   gtk_switch_set_active (toggle, FALSE);
   db_wait.expected = 1;
-  g_assert_true (wait_until (database_says, &db_wait));
+  g_assert_true (lia_gui_test_wait_until (database_says, &db_wait));
   g_assert_true (gtk_switch_get_active (toggle));
   g_assert_true (gtk_switch_get_state (toggle));
-  exec_sql (db, "DROP TRIGGER no_disabling");
+  lia_gui_test_exec_sql (db, "DROP TRIGGER no_disabling");
 
-  close_window (window);
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  lia_gui_test_close_window (window);
 }
 
 static gboolean
 has_message_dialog (gpointer data)
 {
-  return find_message_dialog () != NULL;
+  return lia_gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 static void
@@ -953,38 +725,38 @@ test_cards_delete (void)
   add_one_of_each (db);
   db_wait.db = db;
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
   card = find_card (window, "College ERP & Fees");
 
   /* Cancel keeps it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.delete", NULL));
-  g_assert_true (wait_until (has_message_dialog, NULL));
-  dialog = find_message_dialog ();
+  g_assert_true (lia_gui_test_wait_until (has_message_dialog, NULL));
+  dialog = ADW_MESSAGE_DIALOG (lia_gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “College ERP & Fees”?");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    "Its synced data, its 2 sync runs and its stored credentials will be removed."
                    " This cannot be undone.");
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  save_screenshot (GTK_WIDGET (dialog), "delete-dialog");
+  lia_gui_test_save_screenshot (GTK_WIDGET (dialog), "delete-dialog");
   adw_message_dialog_response (dialog, "cancel");
-  iterate_a_while ();
+  lia_gui_test_settle ();
   g_assert_cmpint (query_int (db, db_wait.sql), ==, 1);
 
   /* Delete removes it, its runs with it, and its card. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.delete", NULL));
-  g_assert_true (wait_until (has_message_dialog, NULL));
-  adw_message_dialog_response (find_message_dialog (), "delete");
-  g_assert_true (wait_until (database_says, &db_wait));
+  g_assert_true (lia_gui_test_wait_until (has_message_dialog, NULL));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (lia_gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "delete");
+  g_assert_true (lia_gui_test_wait_until (database_says, &db_wait));
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sync_runs r"
                                   " WHERE NOT EXISTS (SELECT 1 FROM integrations i WHERE i.id = r.integration_id)"), ==, 0);
   wait.n_cards = 3;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
   g_assert_null (find_card (window, "College ERP & Fees"));
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 /* --- Cases: syncing ------------------------------------------------------ */
@@ -1024,7 +796,7 @@ static gboolean
 shows_expected (gpointer data)
 {
   ProgressWait *wait = data;
-  GtkWidget *bar = find_any (GTK_WIDGET (wait->card), GTK_TYPE_PROGRESS_BAR);
+  GtkWidget *bar = lia_gui_test_find (GTK_WIDGET (wait->card), GTK_TYPE_PROGRESS_BAR);
   const char *text = gtk_label_get_label (card_progress_label (wait->card));
 
   return gtk_widget_is_drawable (bar) && g_str_has_suffix (text, wait->expected) &&
@@ -1066,18 +838,18 @@ test_cards_sync (void)
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  add_integration (db, json);
+  lia_gui_test_add_integration (db, json);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
   card = find_card (window, "Student Records");
 
   /* Test first: reachable, with its status and time. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.test", NULL));
   wait.name = "Student Records";
   wait.text = "Connected (HTTP 200, ";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
 
   /* Slow pages, so that the progress shows. */
   set_school (school, 150, 400);
@@ -1085,20 +857,20 @@ test_cards_sync (void)
   g_assert_true (gtk_widget_get_sensitive (sync_button));
   gtk_widget_activate (sync_button);
   progress.card = card;
-  g_assert_true (wait_until (shows_progress, &progress));
+  g_assert_true (lia_gui_test_wait_until (shows_progress, &progress));
   g_assert_true (progress.saw_status);
   g_assert_true (lia_integration_row_is_syncing (card));
   /* A first sync has no total to go by: the records so far, and a bar
    * that pulses with each report. */
-  g_assert_true (gtk_widget_is_drawable (find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
-  g_assert_true (bar_pulses (find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
+  g_assert_true (gtk_widget_is_drawable (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
+  g_assert_true (bar_pulses (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
   g_assert_false (gtk_widget_get_sensitive (sync_button));
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (card), "card.cancel")));
 
   wait.text = "Last sync just now · Succeeded";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_cmpstr (card_status (card), ==, "Active");
-  g_assert_false (gtk_widget_is_drawable (find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
+  g_assert_false (gtk_widget_is_drawable (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR)));
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM students"), ==, 400);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sync_runs WHERE status = 'success' AND trigger = 'manual'"), ==, 1);
 
@@ -1106,12 +878,12 @@ test_cards_sync (void)
   set_school (school, 300, 400);
   gtk_widget_activate (sync_button);
   progress.seen_records = 0;
-  g_assert_true (wait_until (shows_progress, &progress));
+  g_assert_true (lia_gui_test_wait_until (shows_progress, &progress));
   /* This time the last sync tells what to expect. */
   progress.expected = " of about 400 records";
-  g_assert_true (wait_until (shows_expected, &progress));
+  g_assert_true (lia_gui_test_wait_until (shows_expected, &progress));
   {
-    GtkProgressBar *bar = find_any (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR);
+    GtkProgressBar *bar = GTK_PROGRESS_BAR (lia_gui_test_find (GTK_WIDGET (card), GTK_TYPE_PROGRESS_BAR));
     gint64 records = g_ascii_strtoll (gtk_label_get_label (card_progress_label (card)), NULL, 10);
 
     g_assert_false (bar_pulses (bar));
@@ -1119,10 +891,10 @@ test_cards_sync (void)
   }
   gtk_widget_activate (find_actionable (GTK_WIDGET (card), "card.cancel"));
   wait.text = "Last sync just now · Cancelled";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sync_runs WHERE status = 'cancelled'"), ==, 1);
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 typedef struct {
@@ -1153,27 +925,27 @@ test_cards_sync_all (void)
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  add_integration (db, first);
-  add_integration (db, second);
-  add_integration (db, "{\"name\": \"Switched Off\", \"kind\": \"file\", \"folder\": \"/nowhere\","
+  lia_gui_test_add_integration (db, first);
+  lia_gui_test_add_integration (db, second);
+  lia_gui_test_add_integration (db, "{\"name\": \"Switched Off\", \"kind\": \"file\", \"folder\": \"/nowhere\","
                        " \"enabled\": false, \"endpoints\": {\"students\": \"*.csv\"}}");
   runs.db = db;
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
 
   /* Ctrl+R: the enabled ones only. */
   g_assert_true (gtk_widget_activate_action (window, "win.sync-all", NULL));
-  g_assert_true (wait_until (has_runs, &runs));
+  g_assert_true (lia_gui_test_wait_until (has_runs, &runs));
   wait.name = "First School";
   wait.text = "Last sync just now · Succeeded";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   wait.name = "Second School";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_cmpstr (label_starting_with (GTK_WIDGET (find_card (window, "Switched Off")), "Never"), ==, "Never synced");
 
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 static void
@@ -1190,7 +962,7 @@ test_cards_sample (void)
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
   explore = find_actionable (window, "page.explore-sample");
   g_assert_nonnull (explore);
@@ -1199,7 +971,7 @@ test_cards_sample (void)
 
   wait.name = "Sample School";
   wait.text = "Last sync just now · Succeeded";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   g_assert_cmpstr (card_status (find_card (window, "Sample School")), ==, "Active");
   g_assert_true (g_file_test (copied, G_FILE_TEST_IS_REGULAR));
 
@@ -1219,10 +991,10 @@ test_cards_sample (void)
   /* Its folder test says what it found. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_card (window, "Sample School")), "card.test", NULL));
   wait.text = "1 file matches students.csv";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
 
   save_screenshots (window, "sample-1280x800");
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 /* --- Cases: screenshots -------------------------------------------------- */
@@ -1245,32 +1017,32 @@ test_screenshots (void)
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
   add_one_of_each (db);
-  sis = add_integration (db, json);
+  sis = lia_gui_test_add_integration (db, json);
   add_run (db, sis, "success", 40);
-  exec_sql (db, "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
+  lia_gui_test_exec_sql (db, "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
                 " VALUES (last_insert_rowid (), 'students', 2000, 0, 0, 2000, 0, 0)");
 
   /* Two windows on one database share its syncs. */
-  wide = open_window (db_path, 1280, 800);
-  narrow = open_window (db_path, 360, 720);
+  wide = lia_gui_test_open_window (app, db_path, 1280, 800);
+  narrow = lia_gui_test_open_window (app, db_path, 360, 720);
   controller = lia_window_get_sync_controller (LIA_WINDOW (wide));
   g_assert_true (controller == lia_window_get_sync_controller (LIA_WINDOW (narrow)));
   lia_sync_controller_start_scheduler (controller);
   wait.window = wide;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
   wait.window = narrow;
-  g_assert_true (wait_until (shows_n_cards, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
   wait.name = "Moodle – Lycée Jean Moulin";
   wait.text = "Next sync in";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
 
   /* A sync under way, slow enough for four pictures. */
   set_school (school, 500, 2000);
   g_assert_true (lia_sync_controller_sync (controller, sis));
   progress.card = find_card (narrow, "Admissions and Student Information System");
   progress.expected = " of about 2000 records";
-  g_assert_true (wait_until (shows_progress, &progress));
-  g_assert_true (wait_until (shows_expected, &progress));
+  g_assert_true (lia_gui_test_wait_until (shows_progress, &progress));
+  g_assert_true (lia_gui_test_wait_until (shows_expected, &progress));
   g_assert_true (lia_integration_row_is_syncing (find_card (wide, "Admissions and Student Information System")));
 
   save_screenshots (wide, "integrations-1280x800");
@@ -1283,11 +1055,11 @@ test_screenshots (void)
   wait.window = wide;
   wait.name = "Admissions and Student Information System";
   wait.text = "Last sync just now · Cancelled";
-  g_assert_true (wait_until (card_shows, &wait));
+  g_assert_true (lia_gui_test_wait_until (card_shows, &wait));
   lia_sync_controller_shutdown (controller);
 
-  close_window (narrow);
-  close_window (wide);
+  lia_gui_test_close_window (narrow);
+  lia_gui_test_close_window (wide);
 }
 
 static void
@@ -1301,12 +1073,12 @@ test_screenshots_empty (void)
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
 
-  window = open_window (db_path, 360, 720);
-  g_assert_true (wait_until (shows_status_page, window));
+  window = lia_gui_test_open_window (app, db_path, 360, 720);
+  g_assert_true (lia_gui_test_wait_until (shows_status_page, window));
   g_assert_cmpstr (shown_status_page_title (window), ==, "No Integrations Yet");
   save_screenshots (window, "empty-360x720");
   g_assert_cmpint (gtk_widget_get_width (window), ==, 360);
-  close_window (window);
+  lia_gui_test_close_window (window);
 }
 
 /* --- Cases: the application ---------------------------------------------- */
@@ -1404,18 +1176,18 @@ test_app_notification (void)
   g_assert_no_error (error);
   owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
                                            on_name_acquired_cb, NULL, NULL, NULL);
-  g_assert_true (wait_until (is_name_owned, NULL));
+  g_assert_true (lia_gui_test_wait_until (is_name_owned, NULL));
 
   /* Nothing listens on port 1: the scheduled sync fails at once. */
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  id = add_integration (db, "{\"name\": \"College ERP\", \"kind\": \"rest\", \"baseUrl\": \"http://127.0.0.1:1\","
+  id = lia_gui_test_add_integration (db, "{\"name\": \"College ERP\", \"kind\": \"rest\", \"baseUrl\": \"http://127.0.0.1:1\","
                             " \"maxRetries\": 0, \"endpoints\": {\"students\": \"/students\"}}");
 
   /* No window: as when running in the background. */
   controller = lia_application_get_sync_controller (LIA_APPLICATION (app), db_path);
   lia_sync_controller_start_scheduler (controller);
-  g_assert_true (wait_until (has_notification, NULL));
+  g_assert_true (lia_gui_test_wait_until (has_notification, NULL));
   lia_sync_controller_shutdown (controller);
 
   g_assert_cmpstr (last_notification_id, ==, "sync-failed-1");
@@ -1431,11 +1203,11 @@ test_app_notification (void)
 
   /* Its action opens a window on that database. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-run", target);
-  g_assert_true (wait_until (has_window_for, db_path));
+  g_assert_true (lia_gui_test_wait_until (has_window_for, db_path));
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
     if (LIA_IS_WINDOW (l->data) && g_strcmp0 (lia_window_get_database_path (l->data), db_path) == 0)
       {
-        close_window (l->data);
+        lia_gui_test_close_window (l->data);
         break;
       }
 
@@ -1468,20 +1240,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   if (argc == 3 && g_str_equal (argv[1], "--serve"))
     return serve (argv[2]);
 
-  lia_test_init (&argc, &argv);
-
   /* Each test program runs in a bus of its own; no need to be the only
    * instance. */
-  app = G_APPLICATION (lia_application_new ());
-  g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (app, NULL, &error);
-  g_assert_no_error (error);
+  app = lia_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/integrations/text/next-sync", test_text_next_sync);
   g_test_add_func ("/gui/integrations/text/misc", test_text_misc);

@@ -26,12 +26,7 @@ static GApplication *app;
 static LiaPreferences *
 find_preferences (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (LIA_IS_PREFERENCES (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return LIA_PREFERENCES (lia_gui_test_find_toplevel (LIA_TYPE_PREFERENCES));
 }
 
 static guint
@@ -48,12 +43,7 @@ count_preferences (void)
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return ADW_MESSAGE_DIALOG (lia_gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 }
 
 static gboolean
@@ -106,34 +96,11 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  g_autoptr(GPtrArray) buttons = lia_gui_test_find_all (root, GTK_TYPE_BUTTON, FALSE);
-
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      return g_ptr_array_index (buttons, i);
-  g_error ("No button “%s”", label);
-  return NULL;
-}
-
 static gint64
 add_integration (LiaDatabase *db)
 {
-  g_autoptr(LiaConfigSecrets) secrets = NULL;
-  g_autoptr(LiaConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  config = lia_config_parse_data ("{\"name\": \"Moodle\", \"kind\": \"moodle\","
-                                  " \"baseUrl\": \"https://moodle.example.edu\"}",
-                                  -1, &secrets, &error);
-  g_assert_no_error (error);
-  id = lia_integration_store_add (db, config, secrets, &error);
-  g_assert_no_error (error);
-  return id;
+  return lia_gui_test_add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
+                                           " \"baseUrl\": \"https://moodle.example.edu\"}");
 }
 
 static void
@@ -334,7 +301,8 @@ test_preferences_prune (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4);
 
   /* Cancelling the question deletes nothing. */
-  button = find_button_labelled (GTK_WIDGET (preferences), "Delete _Old History Now");
+  button = lia_gui_test_find_button (GTK_WIDGET (preferences), "Delete _Old History Now");
+  g_assert_nonnull (button);
   gtk_widget_activate (button);
   g_assert_true (lia_gui_test_wait_until (message_dialog_shown, NULL));
   dialog = find_message_dialog ();

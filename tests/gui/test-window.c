@@ -22,42 +22,6 @@ static GApplication *app;
 
 /* --- Helpers ------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @predicate holds, for at most ten seconds. */
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-  gboolean done;
-
-  while (!(done = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake_up_id);
-  return done;
-}
-
-static GtkLabel *
-find_label_with_class (GtkWidget  *root,
-                       const char *css_class)
-{
-  g_autoptr(GPtrArray) labels = lia_gui_test_find_all (root, GTK_TYPE_LABEL, TRUE);
-
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), css_class))
-      return g_ptr_array_index (labels, i);
-  return NULL;
-}
-
 typedef struct {
   GtkWidget *window;
   guint      n_rows;
@@ -90,40 +54,6 @@ shows_status_page (gpointer data)
   return wait->page != NULL;
 }
 
-static GtkWidget *
-open_window (const char *db_path,
-             int         width,
-             int         height)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  LiaWindow *window;
-
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-
-  window = lia_window_new (ADW_APPLICATION (app), db_path);
-  gtk_window_present (GTK_WINDOW (window));
-  return GTK_WIDGET (window);
-}
-
-static gint64
-add_integration (LiaDatabase *db,
-                 const char  *json)
-{
-  g_autoptr(LiaConfigSecrets) secrets = NULL;
-  g_autoptr(LiaConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  config = lia_config_parse_data (json, -1, &secrets, &error);
-  g_assert_no_error (error);
-  id = lia_integration_store_add (db, config, secrets, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
 /* A finished run, as the sync runner records it. */
 static void
 add_run (LiaDatabase *db,
@@ -149,12 +79,13 @@ assert_row (GtkWidget  *row,
             const char *status_class,
             const char *last_sync)
 {
-  GtkLabel *status_label = find_label_with_class (row, "lia-status");
+  GtkLabel *status_label = lia_gui_test_find_label_with_class (row, "lia-status");
 
   g_assert_true (lia_gui_test_shows_label (row, name));
   g_assert_true (lia_gui_test_shows_label (row, kind));
   g_assert_true (lia_gui_test_shows_label (row, last_sync));
   g_assert_nonnull (status_label);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (status_label)));
   g_assert_cmpstr (gtk_label_get_label (status_label), ==, status);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status_label), status_class));
 }
@@ -175,20 +106,20 @@ test_window_integrations (void)
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
                        " \"baseUrl\": \"https://moodle.example.edu\"}");
-  add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Attendance Drop\", \"kind\": \"file\","
                        " \"folder\": \"/srv/attendance\", \"enabled\": false,"
                        " \"endpoints\": {\"attendance\": \"attendance-*.csv\"}}");
-  erp = add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
+  erp = lia_gui_test_add_integration (db, "{\"name\": \"College ERP & Fees\", \"kind\": \"rest\","
                              " \"baseUrl\": \"https://erp.example.edu/api\","
                              " \"endpoints\": {\"students\": \"/students\"}}");
   add_run (db, erp, "success", g_get_real_time () / 1000 - 3 * 3600 * 1000);
   add_run (db, erp, "error", g_get_real_time () / 1000 - (5 * 60 + 10) * 1000);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_rows, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_rows, &wait));
 
   /* In the store's order, by name. */
   rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
@@ -202,12 +133,12 @@ test_window_integrations (void)
   lia_gui_test_save_screenshot (window, "integrations-1280x800");
 
   /* F5 reads the list again. */
-  add_integration (db, "{\"name\": \"Canvas\", \"kind\": \"canvas\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Canvas\", \"kind\": \"canvas\","
                        " \"baseUrl\": \"https://canvas.example.edu\","
                        " \"endpoints\": {\"students\": \"/api/v1/courses/1/users\"}}");
   gtk_widget_activate_action (window, "win.reload", NULL);
   wait.n_rows = 4;
-  g_assert_true (wait_until (shows_n_rows, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_rows, &wait));
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = lia_gui_test_find_all (window, LIA_TYPE_INTEGRATION_ROW, TRUE);
   assert_row (g_ptr_array_index (rows, 1), "Canvas", "Canvas",
@@ -233,15 +164,15 @@ test_window_narrow (void)
 
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
-  add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Moodle\", \"kind\": \"moodle\","
                        " \"baseUrl\": \"https://moodle.example.edu\"}");
-  add_integration (db, "{\"name\": \"Student Information System of the District\", \"kind\": \"rest\","
+  lia_gui_test_add_integration (db, "{\"name\": \"Student Information System of the District\", \"kind\": \"rest\","
                        " \"baseUrl\": \"https://sis.example.edu\", \"enabled\": false,"
                        " \"endpoints\": {\"students\": \"/students\"}}");
 
-  window = open_window (db_path, 360, 720);
+  window = lia_gui_test_open_window (app, db_path, 360, 720);
   wait.window = window;
-  g_assert_true (wait_until (shows_n_rows, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_n_rows, &wait));
   lia_gui_test_save_screenshot (window, "integrations-360x720");
 
   /* Nothing is cut off: the window is as narrow as asked. */
@@ -262,9 +193,9 @@ test_window_empty (void)
   db = lia_database_open (db_path, &error);
   g_assert_no_error (error);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_status_page, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_status_page, &wait));
   g_assert_cmpstr (adw_status_page_get_title (wait.page), ==, "No Integrations Yet");
   g_assert_true (lia_gui_test_shows_label (window, "_Add Integration"));
   g_assert_true (lia_gui_test_shows_label (window, "_Explore with Sample Data"));
@@ -290,9 +221,9 @@ test_window_too_new (void)
   g_assert_cmpint (sqlite3_exec (handle, "PRAGMA user_version = 999", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (handle);
 
-  window = open_window (db_path, 1280, 800);
+  window = lia_gui_test_open_window (app, db_path, 1280, 800);
   wait.window = window;
-  g_assert_true (wait_until (shows_status_page, &wait));
+  g_assert_true (lia_gui_test_wait_until (shows_status_page, &wait));
   g_assert_cmpstr (adw_status_page_get_title (wait.page), ==, "Cannot Open the Database");
   g_assert_nonnull (strstr (adw_status_page_get_description (wait.page), "newer version"));
   g_assert_true (lia_gui_test_shows_label (window, adw_status_page_get_description (wait.page)));
@@ -311,7 +242,7 @@ test_window_chrome (void)
   AdwAboutWindow *about = NULL;
   const char *website;
 
-  window = open_window (db_path, 800, 600);
+  window = lia_gui_test_open_window (app, db_path, 800, 600);
 
   /* The shortcuts window comes from the application's resources. */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
