@@ -213,14 +213,14 @@ fill_runs (sqlite3     *handle,
   qsort (plan, n_runs, sizeof *plan, compare_planned);
 
   run_stmt = lia_bench_prepare (handle,
-                             "INSERT INTO sync_runs (integration_id, trigger, status, dry_run, started_at, finished_at,"
-                             " duration_ms, requests, bytes, error_total, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                "INSERT INTO sync_runs (integration_id, trigger, status, dry_run, started_at, finished_at,"
+                                " duration_ms, requests, bytes, error_total, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   count_stmt = lia_bench_prepare (handle,
-                               "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
-                               " VALUES (?, ?, ?, ?, ?, ?, 0, ?)");
+                                  "INSERT INTO sync_run_counts (run_id, data_type, processed, created, updated, unchanged, deleted, errors)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, 0, ?)");
   log_stmt = lia_bench_prepare (handle,
-                             "INSERT INTO sync_log (run_id, at, level, code, data_type, external_id, message)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                "INSERT INTO sync_log (run_id, at, level, code, data_type, external_id, message)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)");
 
   lia_bench_exec (handle, "BEGIN");
   for (guint r = 0; r < n_runs; r++)
@@ -323,9 +323,7 @@ make_database (const char *path,
   g_print ("Making %s: %u integrations, %u sync runs (once)...\n", path, n_integrations, n_runs);
   lia_bench_remove_database (tmp_path);
 
-  db = lia_database_open (tmp_path, &error);
-  if (db == NULL)
-    g_error ("%s", error->message);
+  db = lia_bench_open_database (tmp_path);
   handle = lia_database_get_handle (db);
   lia_bench_exec (handle, "PRAGMA synchronous = OFF");
 
@@ -420,14 +418,11 @@ is_cache_current (const char *path)
 static void
 prepare_database (const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  LiaDatabase *db = lia_database_open (path, &error);
+  LiaDatabase *db = lia_bench_open_database (path);
   sqlite3 *handle;
   sqlite3_stmt *stmt;
   char sql[512];
 
-  if (db == NULL)
-    g_error ("%s", error->message);
   handle = lia_database_get_handle (db);
   g_snprintf (sql, sizeof sql,
               "UPDATE sync_runs SET started_at = %" G_GINT64_FORMAT " - (id %% 7) * 60000,"
@@ -446,21 +441,18 @@ prepare_database (const char *path)
 static void
 describe_database (const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  LiaDatabase *db = lia_database_open (path, &error);
+  LiaDatabase *db = lia_bench_open_database (path);
   sqlite3_stmt *stmt;
   GStatBuf st;
 
-  if (db == NULL)
-    g_error ("%s", error->message);
   stmt = lia_bench_prepare (lia_database_get_handle (db),
-                         "SELECT (SELECT count(*) FROM integrations),"
-                         " (SELECT count(*) FROM integrations WHERE enabled = 0),"
-                         " (SELECT count(*) FROM integrations WHERE needs_signin = 1),"
-                         " (SELECT count(*) FROM sync_runs),"
-                         " (SELECT count(*) FROM sync_runs WHERE status = 'error'),"
-                         " (SELECT count(*) FROM sync_run_counts),"
-                         " (SELECT count(*) FROM sync_log)");
+                            "SELECT (SELECT count(*) FROM integrations),"
+                            " (SELECT count(*) FROM integrations WHERE enabled = 0),"
+                            " (SELECT count(*) FROM integrations WHERE needs_signin = 1),"
+                            " (SELECT count(*) FROM sync_runs),"
+                            " (SELECT count(*) FROM sync_runs WHERE status = 'error'),"
+                            " (SELECT count(*) FROM sync_run_counts),"
+                            " (SELECT count(*) FROM sync_log)");
   if (sqlite3_step (stmt) == SQLITE_ROW)
     g_print ("Database: %s, %.0f MB: %d integrations (%d off, %d needing a sign-in), %d runs (%d failed),"
              " %d count rows, %d log rows\n",
