@@ -15,10 +15,8 @@
  * a card opened while a sync runs shows it, and scheduled syncs go on
  * while no window is open.
  *
- * A manual sync has a GCancellable of its own. The scheduler cancels only
- * all of its syncs at once, so cancelling a scheduled sync restarts the
- * scheduler: any other scheduled sync under way ends too, recorded as
- * cancelled, and runs again at its next slot.
+ * A manual sync has a GCancellable of its own; a scheduled one is
+ * cancelled through the scheduler, which leaves the others running.
  *
  * A manual sync's progress is passed on at most every
  * PROGRESS_INTERVAL_US: each update redraws the card, which with software
