@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "lia-application.h"
+#include "lia-bench-probes.h"
 #include "lia-database.h"
 #include "lia-integration-row.h"
 #include "lia-integration-store.h"
@@ -51,18 +51,6 @@ static const char * const probe_names[N_PROBES] = {
   "frame clock tick",
   "idle, G_PRIORITY_DEFAULT_IDLE",
 };
-
-typedef struct {
-  gint64 at;        /* monotonic µs, end of the gap */
-  gint64 gap;       /* µs */
-  gint64 cpu;       /* µs the main thread ran during it */
-} Gap;
-
-typedef struct {
-  gint64  last;
-  gint64  last_cpu;
-  GArray *gaps;     /* of Gap */
-} Recorder;
 
 typedef struct {
   guint     n;
@@ -125,95 +113,12 @@ serve_cb (SoupServerMessage *message,
   soup_message_body_append_bytes (soup_server_message_get_response_body (message), body);
 }
 
-/* --- Probes -------------------------------------------------------------- */
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
-}
-
-static void
-record (Recorder *recorder)
-{
-  gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_us ();
-
-  if (recorder->last != 0)
-    {
-      Gap gap = { now, now - recorder->last, cpu - recorder->last_cpu };
-
-      g_array_append_val (recorder->gaps, gap);
-    }
-  recorder->last = now;
-  recorder->last_cpu = cpu;
-}
-
-static gboolean
-on_probe_cb (gpointer user_data)
-{
-  record (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_tick_cb (GtkWidget     *widget,
-            GdkFrameClock *frame_clock,
-            gpointer       user_data)
-{
-  record (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_gaps (gconstpointer a,
-              gconstpointer b)
-{
-  const Gap *x = a, *y = b;
-
-  return x->gap < y->gap ? -1 : x->gap > y->gap;
-}
-
 /* --- Waiting ------------------------------------------------------------- */
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Predicate predicate,
-            gpointer  data,
-            int       seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-  gboolean done;
-
-  while (!(done = predicate (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_up_id);
-  return done;
-}
 
 static gboolean
 is_past (gpointer data)
 {
   return g_get_monotonic_time () >= *(gint64 *) data;
-}
-
-static void
-run_for (gint64 us)
-{
-  gint64 end = g_get_monotonic_time () + us;
-
-  wait_until (is_past, &end, (int) (us / G_USEC_PER_SEC) + 2);
 }
 
 static GtkWidget *
@@ -384,12 +289,12 @@ has_card (gpointer data)
  * records the probes' gaps (into @recorders) from the press to a second
  * after the sync's end. */
 static SyncResult
-run_sync (GApplication *app,
-          const char   *url,
-          guint         page_size,
-          guint         cards,
-          gboolean      idle_probe,
-          Recorder     *recorders)
+run_sync (GApplication     *app,
+          const char       *url,
+          guint             page_size,
+          guint             cards,
+          gboolean          idle_probe,
+          LiaBenchRecorder *recorders)
 {
   g_autofree char *dir = g_dir_make_tmp ("bench-gui-mainloop-XXXXXX", NULL);
   g_autofree char *db_path = g_build_filename (dir, "liaison.db", NULL);
@@ -417,19 +322,19 @@ run_sync (GApplication *app,
   card_wait.id = id;
   gtk_window_present (GTK_WINDOW (window));
   /* The cards shown and painted, then a second to settle. */
-  if (!wait_until (shows_card, window, 30))
+  if (!lia_bench_wait_until (shows_card, window, 30))
     g_error ("The integration's card did not show");
   frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   paint_id = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint_cb), &frames);
   gtk_widget_queue_draw (GTK_WIDGET (window));
-  if (!wait_until (has_painted, &frames, 30))
+  if (!lia_bench_wait_until (has_painted, &frames, 30))
     g_error ("The window was not painted");
   g_signal_handler_disconnect (frame_clock, paint_id);
   /* With many cards, the page adds them a batch at a time: all of them
    * (the one to sync comes last, by name), then a second to settle. */
-  if (!wait_until (has_card, &card_wait, 30))
+  if (!lia_bench_wait_until (has_card, &card_wait, 30))
     g_error ("The card of the integration to sync did not show");
-  run_for (G_USEC_PER_SEC);
+  lia_bench_run_for (G_USEC_PER_SEC);
 
   controller = lia_window_get_sync_controller (window);
   g_signal_connect (controller, "sync-progress", G_CALLBACK (on_sync_progress_cb), &watch);
@@ -442,12 +347,12 @@ run_sync (GApplication *app,
     }
   if (idle_probe)
     {
-      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_probe_cb, &recorders[PROBE_IDLE], NULL);
+      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lia_bench_probe_cb, &recorders[PROBE_IDLE], NULL);
     }
   else
     {
-      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_probe_cb, &recorders[PROBE_TIMEOUT], NULL);
-      tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick_cb, &recorders[PROBE_TICK], NULL);
+      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, lia_bench_probe_cb, &recorders[PROBE_TIMEOUT], NULL);
+      tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), lia_bench_tick_cb, &recorders[PROBE_TICK], NULL);
     }
 
   card = find_card (GTK_WIDGET (window), id);
@@ -457,10 +362,10 @@ run_sync (GApplication *app,
   started = g_get_monotonic_time ();
   if (!gtk_widget_activate_action (card, "card.sync", NULL))
     g_error ("The card has no card.sync action");
-  if (!wait_until (is_sync_done, &watch, 600))
+  if (!lia_bench_wait_until (is_sync_done, &watch, 600))
     g_error ("The sync did not end in 10 minutes");
   end = watch.finished_at + G_USEC_PER_SEC;
-  wait_until (is_past, &end, 5);
+  lia_bench_wait_until (is_past, &end, 5);
 
   g_source_remove (source_id);
   g_signal_handler_disconnect (frame_clock, paint_id);
@@ -477,7 +382,7 @@ run_sync (GApplication *app,
 
   g_weak_ref_init (&ref, window);
   gtk_window_close (GTK_WINDOW (window));
-  if (!wait_until (is_gone, &ref, 20))
+  if (!lia_bench_wait_until (is_gone, &ref, 20))
     g_error ("The window did not close");
   g_weak_ref_clear (&ref);
 
@@ -495,15 +400,6 @@ run_sync (GApplication *app,
 
 /* --- Report -------------------------------------------------------------- */
 
-static double
-percentile_ms (GArray *sorted,
-               double  p)
-{
-  guint i = (guint) (p * (sorted->len - 1) + 0.5);
-
-  return g_array_index (sorted, Gap, i).gap / 1000.0;
-}
-
 static void
 print_row (const char *renderer,
            Probe       probe,
@@ -511,14 +407,14 @@ print_row (const char *renderer,
 {
   g_autoptr(GArray) sorted = g_array_copy (gaps);
   guint over_16 = 0, over_50 = 0;
-  const Gap *worst;
+  const LiaBenchGap *worst;
 
   if (sorted->len == 0)
     return;
-  g_array_sort (sorted, compare_gaps);
+  g_array_sort (sorted, lia_bench_compare_gaps);
   for (guint i = 0; i < sorted->len; i++)
     {
-      gint64 gap = g_array_index (sorted, Gap, i).gap;
+      gint64 gap = g_array_index (sorted, LiaBenchGap, i).gap;
 
       /* A frame is 16.7 ms: for the tick, count frames missed instead. */
       if (probe == PROBE_TICK ? gap > FRAME_US * 3 / 2 : gap > 16000)
@@ -526,11 +422,12 @@ print_row (const char *renderer,
       if (gap > 50000)
         over_50++;
     }
-  worst = &g_array_index (sorted, Gap, sorted->len - 1);
+  worst = &g_array_index (sorted, LiaBenchGap, sorted->len - 1);
 
   g_print ("| %s | %s | %u | %.2f | %.2f | %.2f | %.1f (%.1f on the CPU) | %u%s | %u |\n",
            renderer, probe_names[probe], sorted->len,
-           percentile_ms (sorted, 0.5), percentile_ms (sorted, 0.95), percentile_ms (sorted, 0.99),
+           lia_bench_percentile_ms (sorted, 0.5), lia_bench_percentile_ms (sorted, 0.95),
+           lia_bench_percentile_ms (sorted, 0.99),
            worst->gap / 1000.0, worst->cpu / 1000.0,
            over_16, probe == PROBE_TICK ? " (> 25 ms)" : "", over_50);
 }
@@ -543,10 +440,10 @@ print_worst (GArray *gaps,
 {
   g_autoptr(GArray) sorted = g_array_copy (gaps);
 
-  g_array_sort (sorted, compare_gaps);
+  g_array_sort (sorted, lia_bench_compare_gaps);
   for (guint i = sorted->len; i > 0 && i > sorted->len - n; i--)
     {
-      const Gap *gap = &g_array_index (sorted, Gap, i - 1);
+      const LiaBenchGap *gap = &g_array_index (sorted, LiaBenchGap, i - 1);
 
       g_printerr ("  gap %.1f ms (%.1f ms on the CPU), ending %.3f s after the press\n",
                   gap->gap / 1000.0, gap->cpu / 1000.0, (gap->at - started) / 1e6);
@@ -564,7 +461,7 @@ run_child (const char *renderer,
   g_autoptr(GError) error = NULL;
   g_autoptr(GApplication) app = NULL;
   GArray *all[N_PROBES];
-  Recorder recorders[N_PROBES];
+  LiaBenchRecorder recorders[N_PROBES];
   Source source = { n, page_size, g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
   g_autoptr(LiaTestServer) server = NULL;
   g_autoptr(GString) syncs = g_string_new (NULL);
@@ -580,8 +477,8 @@ run_child (const char *renderer,
 
   for (guint p = 0; p < N_PROBES; p++)
     {
-      all[p] = g_array_new (FALSE, FALSE, sizeof (Gap));
-      recorders[p].gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
+      all[p] = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
+      recorders[p].gaps = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
     }
 
   /* The measured runs, then one more with the idle probe alone. */
