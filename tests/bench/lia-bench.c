@@ -269,6 +269,20 @@ lia_bench_median (double *values,
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+/* The machine, for a benchmark's report: "2 CPUs (its model)". */
+char *
+lia_bench_describe_cpus (void)
+{
+  g_autofree char *cpuinfo = NULL;
+  g_autofree char *model = NULL;
+  const char *line;
+
+  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
+      (line = strstr (cpuinfo, "model name")) != NULL && (line = strchr (line, ':')) != NULL)
+    model = g_strstrip (g_strndup (line + 1, strcspn (line + 1, "\n")));
+  return g_strdup_printf ("%u CPUs (%s)", g_get_num_processors (), model != NULL ? model : "unknown model");
+}
+
 /* --- Sweeping sizes ------------------------------------------------------ */
 
 typedef struct {

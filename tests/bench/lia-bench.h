@@ -88,6 +88,7 @@ long            lia_bench_run_child        (LiaBenchChildFunc   func,
                                             gsize               result_size);
 double          lia_bench_median           (double             *values,
                                             guint               n);
+char           *lia_bench_describe_cpus    (void);
 
 void            lia_bench_sweep            (const LiaBenchSweep *sweep);
 long            lia_bench_run_repeated     (LiaBenchChildFunc   func,
