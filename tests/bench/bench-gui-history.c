@@ -48,19 +48,6 @@
 #define SCROLL_ROWS_STEP 2     /* a frame */
 
 typedef enum {
-  PROBE_TIMEOUT,
-  PROBE_TICK,
-  PROBE_IDLE,
-  N_PROBES
-} Probe;
-
-static const char * const probe_names[N_PROBES] = {
-  "1 ms timeout, G_PRIORITY_HIGH",
-  "frame clock tick",
-  "idle, G_PRIORITY_DEFAULT_IDLE (a run of its own)",
-};
-
-typedef enum {
   PHASE_JUMP_END,
   PHASE_JUMPS_BACK,
   PHASE_SCROLL,
@@ -87,8 +74,8 @@ typedef struct {
 
 /* What a renderer's runs add up to. */
 typedef struct {
-  GArray      *gaps[N_PROBES];                  /* of LiaBenchGap */
-  LiaBenchGap  longest[N_PROBES][N_PHASES];
+  GArray      *gaps[LIA_BENCH_N_PROBES];                  /* of LiaBenchGap */
+  LiaBenchGap  longest[LIA_BENCH_N_PROBES][N_PHASES];
   GArray      *reads[N_PHASES];                 /* of PageRead */
   guint        max_pages;
   GArray      *scroll_seconds;                  /* of double, a run each */
@@ -380,7 +367,7 @@ run_once (GApplication *app,
 {
   History history = open_history (app, db_path);
   GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (history.window);
-  LiaBenchRecorder recorders[N_PROBES] = { { 0 } };
+  LiaBenchRecorder recorders[LIA_BENCH_N_PROBES] = { { 0 } };
   PageLog log = { FALSE, g_array_new (FALSE, FALSE, sizeof (PageRead)), 0 };
   gint64 phase_starts[N_PHASES], phase_ends[N_PHASES];
   guint n_runs = g_list_model_get_n_items (G_LIST_MODEL (history.model));
@@ -391,7 +378,7 @@ run_once (GApplication *app,
   gulong paint_id, page_id;
   guint source_id, tick_id = 0;
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     recorders[p].gaps = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
   paint_id = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint_cb), &frames);
   page_id = g_signal_connect (history.model, "page-loaded", G_CALLBACK (on_page_loaded_cb), &log);
@@ -401,12 +388,12 @@ run_once (GApplication *app,
   log.max_pages = lia_history_model_get_n_pages (history.model);
   if (idle_probe)
     {
-      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lia_bench_probe_cb, &recorders[PROBE_IDLE], NULL);
+      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lia_bench_probe_cb, &recorders[LIA_BENCH_PROBE_IDLE], NULL);
     }
   else
     {
-      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, lia_bench_probe_cb, &recorders[PROBE_TIMEOUT], NULL);
-      tick_id = gtk_widget_add_tick_callback (history.window, lia_bench_tick_cb, &recorders[PROBE_TICK], NULL);
+      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, lia_bench_probe_cb, &recorders[LIA_BENCH_PROBE_TIMEOUT], NULL);
+      tick_id = gtk_widget_add_tick_callback (history.window, lia_bench_tick_cb, &recorders[LIA_BENCH_PROBE_TICK], NULL);
     }
 
   /* 1. To the last run. */
@@ -452,7 +439,7 @@ run_once (GApplication *app,
   g_signal_handler_disconnect (history.model, page_id);
 
   /* Into the totals, by phase. */
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     {
       GArray *gaps = recorders[p].gaps;
 
@@ -482,16 +469,16 @@ run_once (GApplication *app,
 
   if (verbose)
     {
-      Probe probe = idle_probe ? PROBE_IDLE : PROBE_TIMEOUT;
+      LiaBenchProbe probe = idle_probe ? LIA_BENCH_PROBE_IDLE : LIA_BENCH_PROBE_TIMEOUT;
 
       g_printerr ("%s run %u%s: %u runs; %u pages read; the scroll took %u frames of %.0f px in %.1f s;"
                   " the longest gaps of the %s:\n",
                   renderer, run, idle_probe ? " (idle probe)" : "", n_runs, log.reads->len, scroll.frames,
-                  scroll.step, scroll_seconds, probe_names[probe]);
+                  scroll.step, scroll_seconds, lia_bench_probe_names[probe]);
       print_worst (recorders[probe].gaps, phase_starts, phase_ends, 5);
     }
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     g_array_unref (recorders[p].gaps);
   g_array_unref (log.reads);
   close_window (history.window);
@@ -500,8 +487,8 @@ run_once (GApplication *app,
 /* --- Report -------------------------------------------------------------- */
 
 static void
-print_probe_row (Probe   probe,
-                 GArray *gaps)
+print_probe_row (LiaBenchProbe  probe,
+                 GArray        *gaps)
 {
   g_autoptr(GArray) sorted = g_array_copy (gaps);
   const LiaBenchGap *longest;
@@ -514,7 +501,7 @@ print_probe_row (Probe   probe,
     if (g_array_index (sorted, LiaBenchGap, i).gap > 50000)
       over_50++;
   longest = &g_array_index (sorted, LiaBenchGap, sorted->len - 1);
-  g_print ("| %s | %u | %.2f | %.2f | %.1f | %.1f | %u |\n", probe_names[probe], sorted->len,
+  g_print ("| %s | %u | %.2f | %.2f | %.1f | %.1f | %u |\n", lia_bench_probe_names[probe], sorted->len,
            lia_bench_percentile_ms (sorted, 0.5), lia_bench_percentile_ms (sorted, 0.99),
            longest->gap / 1000.0, longest->cpu / 1000.0, over_50);
 }
@@ -540,7 +527,7 @@ print_report (const char *renderer,
   g_print ("Runs measured: %u, then one more with the idle probe alone.\n\n", totals->runs);
   g_print ("| Probe | Gaps | Median ms | p99 ms | Longest ms | Main thread CPU in the longest, ms | > 50 ms |\n");
   g_print ("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     print_probe_row (p, totals->gaps[p]);
 
   g_print ("\nBy phase, the longest gap (ms, main thread CPU in it) and the pages the model read"
@@ -553,7 +540,7 @@ print_report (const char *renderer,
       gint64 slowest = 0;
 
       g_print ("| %s", phase_names[phase]);
-      for (guint p = 0; p < N_PROBES; p++)
+      for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
         g_print (" | %.1f (%.1f)", totals->longest[p][phase].gap / 1000.0, totals->longest[p][phase].cpu / 1000.0);
       for (guint i = 0; i < reads->len; i++)
         slowest = MAX (slowest, g_array_index (reads, PageRead, i).elapsed_us);
@@ -589,7 +576,7 @@ run_child (const char *renderer,
   if (!g_application_register (app, NULL, &error))
     lia_bench_die ("%s", error->message);
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     totals.gaps[p] = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
   for (guint phase = 0; phase < N_PHASES; phase++)
     totals.reads[phase] = g_array_new (FALSE, FALSE, sizeof (PageRead));
@@ -601,7 +588,7 @@ run_child (const char *renderer,
 
   print_report (renderer, &totals);
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     g_array_unref (totals.gaps[p]);
   for (guint phase = 0; phase < N_PHASES; phase++)
     g_array_unref (totals.reads[phase]);

@@ -39,19 +39,6 @@
 
 #define FRAME_US 16667
 
-typedef enum {
-  PROBE_TIMEOUT,
-  PROBE_TICK,
-  PROBE_IDLE,
-  N_PROBES
-} Probe;
-
-static const char * const probe_names[N_PROBES] = {
-  "1 ms timeout, G_PRIORITY_HIGH",
-  "frame clock tick",
-  "idle, G_PRIORITY_DEFAULT_IDLE",
-};
-
 typedef struct {
   guint     n;
   guint     page_size;
@@ -340,19 +327,19 @@ run_sync (GApplication     *app,
   g_signal_connect (controller, "sync-progress", G_CALLBACK (on_sync_progress_cb), &watch);
   g_signal_connect (controller, "sync-finished", G_CALLBACK (on_sync_finished_cb), &watch);
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     {
       recorders[p].last = 0;
       g_array_set_size (recorders[p].gaps, 0);
     }
   if (idle_probe)
     {
-      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lia_bench_probe_cb, &recorders[PROBE_IDLE], NULL);
+      source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lia_bench_probe_cb, &recorders[LIA_BENCH_PROBE_IDLE], NULL);
     }
   else
     {
-      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, lia_bench_probe_cb, &recorders[PROBE_TIMEOUT], NULL);
-      tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), lia_bench_tick_cb, &recorders[PROBE_TICK], NULL);
+      source_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, lia_bench_probe_cb, &recorders[LIA_BENCH_PROBE_TIMEOUT], NULL);
+      tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), lia_bench_tick_cb, &recorders[LIA_BENCH_PROBE_TICK], NULL);
     }
 
   card = find_card (GTK_WIDGET (window), id);
@@ -401,9 +388,9 @@ run_sync (GApplication     *app,
 /* --- Report -------------------------------------------------------------- */
 
 static void
-print_row (const char *renderer,
-           Probe       probe,
-           GArray     *gaps)
+print_row (const char    *renderer,
+           LiaBenchProbe  probe,
+           GArray        *gaps)
 {
   g_autoptr(GArray) sorted = g_array_copy (gaps);
   guint over_16 = 0, over_50 = 0;
@@ -417,7 +404,7 @@ print_row (const char *renderer,
       gint64 gap = g_array_index (sorted, LiaBenchGap, i).gap;
 
       /* A frame is 16.7 ms: for the tick, count frames missed instead. */
-      if (probe == PROBE_TICK ? gap > FRAME_US * 3 / 2 : gap > 16000)
+      if (probe == LIA_BENCH_PROBE_TICK ? gap > FRAME_US * 3 / 2 : gap > 16000)
         over_16++;
       if (gap > 50000)
         over_50++;
@@ -425,11 +412,11 @@ print_row (const char *renderer,
   worst = &g_array_index (sorted, LiaBenchGap, sorted->len - 1);
 
   g_print ("| %s | %s | %u | %.2f | %.2f | %.2f | %.1f (%.1f on the CPU) | %u%s | %u |\n",
-           renderer, probe_names[probe], sorted->len,
+           renderer, lia_bench_probe_names[probe], sorted->len,
            lia_bench_percentile_ms (sorted, 0.5), lia_bench_percentile_ms (sorted, 0.95),
            lia_bench_percentile_ms (sorted, 0.99),
            worst->gap / 1000.0, worst->cpu / 1000.0,
-           over_16, probe == PROBE_TICK ? " (> 25 ms)" : "", over_50);
+           over_16, probe == LIA_BENCH_PROBE_TICK ? " (> 25 ms)" : "", over_50);
 }
 
 /* The longest gaps of the timeout probe, where they were in the sync. */
@@ -460,8 +447,8 @@ run_child (const char *renderer,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GApplication) app = NULL;
-  GArray *all[N_PROBES];
-  LiaBenchRecorder recorders[N_PROBES];
+  GArray *all[LIA_BENCH_N_PROBES];
+  LiaBenchRecorder recorders[LIA_BENCH_N_PROBES];
   Source source = { n, page_size, g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
   g_autoptr(LiaTestServer) server = NULL;
   g_autoptr(GString) syncs = g_string_new (NULL);
@@ -475,7 +462,7 @@ run_child (const char *renderer,
   if (!g_application_register (app, NULL, &error))
     g_error ("%s", error->message);
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     {
       all[p] = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
       recorders[p].gaps = g_array_new (FALSE, FALSE, sizeof (LiaBenchGap));
@@ -496,21 +483,21 @@ run_child (const char *renderer,
         {
           g_printerr ("%s run %u%s: %s, %" G_GINT64_FORMAT " records in %.2f s, %u frames painted\n", renderer, r + 1,
                       idle_probe ? " (idle probe)" : "", result.status, result.processed, result.seconds, result.frames);
-          print_worst (recorders[idle_probe ? PROBE_IDLE : PROBE_TIMEOUT].gaps, result.pressed, 5);
+          print_worst (recorders[idle_probe ? LIA_BENCH_PROBE_IDLE : LIA_BENCH_PROBE_TIMEOUT].gaps, result.pressed, 5);
         }
       if (g_strcmp0 (result.status, "success") != 0 || result.processed != n)
         g_error ("The sync ended %s with %" G_GINT64_FORMAT " records", result.status, result.processed);
       g_free (result.status);
 
-      for (guint p = 0; p < N_PROBES; p++)
+      for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
         g_array_append_vals (all[p], recorders[p].gaps->data, recorders[p].gaps->len);
     }
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     print_row (renderer, p, all[p]);
   g_print ("SYNCS with the %s renderer: %s\n", renderer, syncs->str);
 
-  for (guint p = 0; p < N_PROBES; p++)
+  for (guint p = 0; p < LIA_BENCH_N_PROBES; p++)
     {
       g_array_unref (recorders[p].gaps);
       g_array_unref (all[p]);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lia-bench.h"
 #include "lia-database.h"
 #include "lia-integration-store.h"
 #include "lia-sync-runner.h"
@@ -639,15 +640,9 @@ load_average (void)
 static char *
 describe_machine (void)
 {
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-  const char *line;
+  g_autofree char *cpus = lia_bench_describe_cpus ();
 
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-      (line = strstr (cpuinfo, "model name")) != NULL && (line = strchr (line, ':')) != NULL)
-    model = g_strstrip (g_strndup (line + 1, strcspn (line + 1, "\n")));
-  return g_strdup_printf ("%u CPUs (%s); SQLite %s, json-glib %s, libsoup %u.%u.%u",
-                          g_get_num_processors (), model ? model : "unknown CPU", sqlite3_libversion (),
+  return g_strdup_printf ("%s; SQLite %s, json-glib %s, libsoup %u.%u.%u", cpus, sqlite3_libversion (),
                           JSON_VERSION_S, soup_get_major_version (), soup_get_minor_version (),
                           soup_get_micro_version ());
 }

@@ -7,6 +7,12 @@
 
 #include "lia-bench-probes.h"
 
+const char * const lia_bench_probe_names[LIA_BENCH_N_PROBES] = {
+  "1 ms timeout, G_PRIORITY_HIGH",
+  "frame clock tick",
+  "idle, G_PRIORITY_DEFAULT_IDLE (a run of its own)",
+};
+
 /* --- Static helpers ------------------------------------------------------ */
 
 static gboolean

@@ -9,6 +9,19 @@ G_BEGIN_DECLS
  * record how long the main loop goes without coming back to them, and
  * ways to run it until something holds. */
 
+/* The probes the GUI benchmarks run: a 1 ms timeout at G_PRIORITY_HIGH
+ * (the longest any one dispatch held the main thread), the frame clock's
+ * tick, and, in a run of its own since it keeps a core busy, an idle at
+ * G_PRIORITY_DEFAULT_IDLE. */
+typedef enum {
+  LIA_BENCH_PROBE_TIMEOUT,
+  LIA_BENCH_PROBE_TICK,
+  LIA_BENCH_PROBE_IDLE,
+  LIA_BENCH_N_PROBES
+} LiaBenchProbe;
+
+extern const char * const lia_bench_probe_names[LIA_BENCH_N_PROBES];
+
 /* One time the main loop came back to a probe. */
 typedef struct {
   gint64 at;   /* monotonic µs, the end of the gap */
