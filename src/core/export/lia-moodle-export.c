@@ -411,6 +411,70 @@ write_columns_header (LiaExportContext  *context,
   return lia_csv_writer_end_header (writer, error);
 }
 
+/* The student whose row is being summed: rows of @stmt start with
+ * (student id, email). */
+typedef struct {
+  gboolean  by_email;
+  gboolean  has_student;
+  GString  *id;
+  GString  *identifier;  /* as the row shows it */
+} StudentRow;
+
+static void
+student_row_init (StudentRow             *row,
+                  const LiaExportOptions *options)
+{
+  row->by_email = options->identifier == LIA_IDENTIFIER_EMAIL;
+  row->has_student = FALSE;
+  row->id = g_string_new (NULL);
+  row->identifier = g_string_new (NULL);
+}
+
+static void
+student_row_clear (StudentRow *row)
+{
+  g_string_free (row->id, TRUE);
+  g_string_free (row->identifier, TRUE);
+}
+
+/* Whether the row being summed ends before @id (NULL: no more rows). */
+static gboolean
+student_row_ends (const StudentRow *row,
+                  const char       *id)
+{
+  return row->has_student && (id == NULL || !g_str_equal (id, row->id->str));
+}
+
+/* Writes the ended row's first cell, the student's identifier; the
+ * caller writes the rest. */
+static void
+student_row_end (StudentRow   *row,
+                 LiaCsvWriter *writer)
+{
+  lia_csv_writer_add_text (writer, row->identifier->str, (gssize) row->identifier->len);
+  row->has_student = FALSE;
+}
+
+/* Starts the row of the current student, or fills in their email from a
+ * later record of theirs when the first had none. */
+static void
+student_row_take (StudentRow   *row,
+                  sqlite3_stmt *stmt)
+{
+  const char *email = (const char *) sqlite3_column_text (stmt, 1);
+
+  if (!row->has_student)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+      g_string_assign (row->id, id);
+      g_string_assign (row->identifier, row->by_email ? (email ? email : "") : id);
+      row->has_student = TRUE;
+    }
+  else if (row->by_email && row->identifier->len == 0 && email != NULL)
+    g_string_assign (row->identifier, email);
+}
+
 /* Attendance, one column per subject */
 
 static gint64
@@ -419,19 +483,17 @@ write_gradebook_attendance (LiaExportContext  *context,
                             GError           **error)
 {
   const LiaExportOptions *options = context->options;
-  gboolean by_email = options->identifier == LIA_IDENTIFIER_EMAIL;
   Columns columns = { 0 };
   g_autofree char *where = NULL;
   g_autofree char *columns_sql = NULL;
   g_autofree char *rows_sql = NULL;
   g_autofree gint64 *counts = NULL;
-  g_autoptr(GString) student = g_string_new (NULL);
-  g_autoptr(GString) identifier = g_string_new (NULL);
-  gboolean has_student = FALSE;
+  StudentRow student;
   sqlite3_stmt *stmt;
   gint64 result = -1;
   int rc;
 
+  student_row_init (&student, options);
   where = filter_sql (options, "a.timestamp");
   /* Subjects with attendance in range, by name. */
   columns_sql = g_strconcat ("SELECT se.subject_id,"
@@ -478,29 +540,18 @@ write_gradebook_attendance (LiaExportContext  *context,
       id = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0) : NULL;
 
       /* A student ends: their row. */
-      if (has_student && (id == NULL || !g_str_equal (id, student->str)))
+      if (student_row_ends (&student, id))
         {
-          lia_csv_writer_add_text (writer, identifier->str, (gssize) identifier->len);
+          student_row_end (&student, writer);
           for (guint i = 0; i < columns.n_columns; i++)
             lia_csv_writer_add_percentage (writer, counts[2 * i], counts[2 * i + 1]);
           if (!lia_csv_writer_end_row (writer, error))
             goto out;
           memset (counts, 0, 2 * columns.n_columns * sizeof *counts);
-          has_student = FALSE;
         }
       if (rc != SQLITE_ROW)
         break;
-
-      if (!has_student)
-        {
-          const char *email = (const char *) sqlite3_column_text (stmt, 1);
-
-          g_string_assign (student, id);
-          g_string_assign (identifier, by_email ? (email ? email : "") : id);
-          has_student = TRUE;
-        }
-      else if (by_email && identifier->len == 0 && sqlite3_column_text (stmt, 1) != NULL)
-        g_string_assign (identifier, (const char *) sqlite3_column_text (stmt, 1));
+      student_row_take (&student, stmt);
 
       /* Attended is present or late, out of the sessions not excused. */
       column = GPOINTER_TO_UINT (g_hash_table_lookup (columns.columns, sqlite3_column_text (stmt, 2)));
@@ -519,6 +570,7 @@ out:
   if (stmt != NULL)
     sqlite3_reset (stmt);
   columns_clear (&columns);
+  student_row_clear (&student);
   return result;
 }
 
@@ -530,21 +582,19 @@ write_gradebook_marks (LiaExportContext  *context,
                        GError           **error)
 {
   const LiaExportOptions *options = context->options;
-  gboolean by_email = options->identifier == LIA_IDENTIFIER_EMAIL;
   Columns columns = { 0 };
   g_autofree char *where = NULL;
   g_autofree char *columns_sql = NULL;
   g_autofree char *rows_sql = NULL;
   g_autofree double *scores = NULL;
   g_autofree gboolean *has_score = NULL;
-  g_autoptr(GString) student = g_string_new (NULL);
-  g_autoptr(GString) identifier = g_string_new (NULL);
   g_autoptr(GString) key = g_string_new (NULL);
-  gboolean has_student = FALSE;
+  StudentRow student;
   sqlite3_stmt *stmt;
   gint64 result = -1;
   int rc;
 
+  student_row_init (&student, options);
   /* Marks have no session; the date range applies to their date. */
   where = filter_sql (&(LiaExportOptions) { .from = options->from, .to = options->to }, "m.date");
 
@@ -593,9 +643,9 @@ write_gradebook_marks (LiaExportContext  *context,
       rc = sqlite3_step (stmt);
       id = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0) : NULL;
 
-      if (has_student && (id == NULL || !g_str_equal (id, student->str)))
+      if (student_row_ends (&student, id))
         {
-          lia_csv_writer_add_text (writer, identifier->str, (gssize) identifier->len);
+          student_row_end (&student, writer);
           for (guint i = 0; i < columns.n_columns; i++)
             if (has_score[i])
               lia_csv_writer_add_double (writer, scores[i]);
@@ -604,21 +654,10 @@ write_gradebook_marks (LiaExportContext  *context,
           if (!lia_csv_writer_end_row (writer, error))
             goto out;
           memset (has_score, 0, columns.n_columns * sizeof *has_score);
-          has_student = FALSE;
         }
       if (rc != SQLITE_ROW)
         break;
-
-      if (!has_student)
-        {
-          const char *email = (const char *) sqlite3_column_text (stmt, 1);
-
-          g_string_assign (student, id);
-          g_string_assign (identifier, by_email ? (email ? email : "") : id);
-          has_student = TRUE;
-        }
-      else if (by_email && identifier->len == 0 && sqlite3_column_text (stmt, 1) != NULL)
-        g_string_assign (identifier, (const char *) sqlite3_column_text (stmt, 1));
+      student_row_take (&student, stmt);
 
       g_string_assign (key, (const char *) sqlite3_column_text (stmt, 2));
       column = GPOINTER_TO_UINT (g_hash_table_lookup (columns.columns, key->str));
@@ -637,6 +676,7 @@ out:
   if (stmt != NULL)
     sqlite3_reset (stmt);
   columns_clear (&columns);
+  student_row_clear (&student);
   return result;
 }
 
