@@ -312,6 +312,24 @@ add_one_of_each (LiaDatabase *db)
   add_run (db, moodle, "success", 12);
 }
 
+/* A database with one integration in each status (add_one_of_each()), and
+ * a 1280×800 window on it showing their four cards. */
+static GtkWidget *
+open_one_of_each (const char   *db_path,
+                  LiaDatabase **out_db)
+{
+  g_autoptr(GError) error = NULL;
+  CardWait wait = { NULL, NULL, 4, NULL };
+
+  *out_db = lia_database_open (db_path, &error);
+  g_assert_no_error (error);
+  add_one_of_each (*out_db);
+
+  wait.window = lia_gui_test_open_window (app, db_path, 1280, 800);
+  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
+  return wait.window;
+}
+
 static void
 set_search (GtkWidget  *window,
             const char *text)
@@ -492,18 +510,12 @@ test_cards_statuses (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(LiaDatabase) db = NULL;
-  g_autoptr(GError) error = NULL;
   CardWait wait = { NULL, NULL, 4, NULL };
   LiaIntegrationRow *card;
   GtkWidget *window;
 
-  db = lia_database_open (db_path, &error);
-  g_assert_no_error (error);
-  add_one_of_each (db);
-
-  window = lia_gui_test_open_window (app, db_path, 1280, 800);
+  window = open_one_of_each (db_path, &db);
   wait.window = window;
-  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
 
   card = find_card (window, "Attendance Drop");
   g_assert_cmpstr (card_status (card), ==, "Inactive");
@@ -574,19 +586,11 @@ test_cards_search (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(LiaDatabase) db = NULL;
-  g_autoptr(GError) error = NULL;
-  CardWait wait = { NULL, NULL, 4, NULL };
   GtkWidget *window;
   GtkSearchBar *bar;
   GtkToggleButton *search_button;
 
-  db = lia_database_open (db_path, &error);
-  g_assert_no_error (error);
-  add_one_of_each (db);
-
-  window = lia_gui_test_open_window (app, db_path, 1280, 800);
-  wait.window = window;
-  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
+  window = open_one_of_each (db_path, &db);
 
   /* Ctrl+F (win.search) shows the bar, and the header's button follows. */
   bar = GTK_SEARCH_BAR (lia_gui_test_find (window, GTK_TYPE_SEARCH_BAR));
@@ -654,21 +658,15 @@ test_cards_enable (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(LiaDatabase) db = NULL;
-  g_autoptr(GError) error = NULL;
   CardWait wait = { NULL, NULL, 4, NULL };
   DbWait db_wait = { NULL, "SELECT enabled FROM integrations WHERE name = 'College ERP & Fees'", 0, NULL };
   LiaIntegrationRow *card;
   GtkWidget *window;
   GtkSwitch *toggle;
 
-  db = lia_database_open (db_path, &error);
-  g_assert_no_error (error);
-  add_one_of_each (db);
-  db_wait.db = db;
-
-  window = lia_gui_test_open_window (app, db_path, 1280, 800);
+  window = open_one_of_each (db_path, &db);
   wait.window = window;
-  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
+  db_wait.db = db;
 
   /* Off: the database says so, then the card. */
   card = find_card (window, "College ERP & Fees");
@@ -713,21 +711,15 @@ test_cards_delete (void)
 {
   g_autofree char *db_path = lia_test_db_path ();
   g_autoptr(LiaDatabase) db = NULL;
-  g_autoptr(GError) error = NULL;
   CardWait wait = { NULL, NULL, 4, NULL };
   DbWait db_wait = { NULL, "SELECT count(*) FROM integrations WHERE name = 'College ERP & Fees'", 0, NULL };
   LiaIntegrationRow *card;
   AdwMessageDialog *dialog;
   GtkWidget *window;
 
-  db = lia_database_open (db_path, &error);
-  g_assert_no_error (error);
-  add_one_of_each (db);
-  db_wait.db = db;
-
-  window = lia_gui_test_open_window (app, db_path, 1280, 800);
+  window = open_one_of_each (db_path, &db);
   wait.window = window;
-  g_assert_true (lia_gui_test_wait_until (shows_n_cards, &wait));
+  db_wait.db = db;
   card = find_card (window, "College ERP & Fees");
 
   /* Cancel keeps it. */
